@@ -1,0 +1,41 @@
+"""python -m shared init | admin grant NAME | admin revoke NAME | users
+
+Works from either app's environment, against DATABASE_URL (default: instance/store.db)."""
+
+import argparse
+import sys
+
+from shared.errors import StoreError
+from shared.store import Store
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shared", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("init", help="create the tables (both apps also do this at start)")
+    admin = commands.add_parser("admin", help="grant or revoke the admin flag")
+    admin.add_argument("action", choices=["grant", "revoke"])
+    admin.add_argument("username")
+    commands.add_parser("users", help="list users")
+    args = parser.parse_args(argv)
+
+    store = Store()
+    store.init_schema()
+    try:
+        if args.command == "init":
+            print(f"initialised {store.engine.url.render_as_string(hide_password=True)}")
+        elif args.command == "admin":
+            user = store.set_admin(args.username, args.action == "grant")
+            print(f"{user.username} (id {user.id}): is_admin={user.is_admin}")
+        else:
+            for user in store.list_users():
+                flag = "admin" if user.is_admin else "-"
+                print(f"{user.id:>5}  {flag:5}  {user.username}")
+    except StoreError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

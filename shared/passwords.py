@@ -1,0 +1,41 @@
+"""Password hashing: argon2id with the OWASP minimum (m=19 MiB, t=2, p=1).
+
+Why not Werkzeug's generate_password_hash: Werkzeug 3's default (scrypt) cannot be read by the
+Werkzeug the legacy app used to run on, and the two apps must verify each other's users.
+"""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+OWASP_MINIMUM = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
+# Tests only: a fraction of a millisecond per hash, so that hundreds of registrations stay fast.
+TEST_ONLY_CHEAP = {"time_cost": 1, "memory_cost": 64, "parallelism": 1}
+
+
+class Passwords:
+    def __init__(self, cheap_for_tests: bool = False):
+        self.hasher = PasswordHasher(**(TEST_ONLY_CHEAP if cheap_for_tests else OWASP_MINIMUM))
+        self._dummy_hash: str | None = None
+
+    def hash(self, password: str) -> str:
+        return self.hasher.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self.hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            # A wrong password, or a hash this hasher cannot read: both are "no", never a 500.
+            return False
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        try:
+            return self.hasher.check_needs_rehash(password_hash)
+        except InvalidHashError:
+            return True
+
+    def burn_time(self, password: str) -> None:
+        """Spend what a real verify costs, so an unknown username answers as slowly as a
+        wrong password (no user enumeration by timing)."""
+        if self._dummy_hash is None:
+            self._dummy_hash = self.hasher.hash("not a real password, only for timing")
+        self.verify(self._dummy_hash, password)

@@ -1,0 +1,280 @@
+"""The store API both apps call. Returns plain records, never ORM objects, so nothing leaks a
+database session into a Flask request."""
+
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import case, create_engine, delete, event, func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import sessionmaker
+
+from shared import validation
+from shared.errors import AlreadyExists, NotFound, TooManyAttempts
+from shared.models import Base, Item, LoginFailure, RevokedToken, User, utcnow
+from shared.passwords import Passwords
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'store.db'}"
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: int
+    username: str
+    is_admin: bool
+    created_at: datetime
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "username": self.username, "is_admin": self.is_admin}
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    id: int
+    name: str
+    price: float
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "name": self.name, "price": self.price}
+
+
+def _user(row: User) -> UserRecord:
+    return UserRecord(row.id, row.username, row.is_admin, row.created_at)
+
+
+def _item(row: Item) -> ItemRecord:
+    return ItemRecord(row.id, row.name, row.price)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = url.removeprefix("sqlite:///")
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # timeout = SQLite's busy timeout: a writer waits for the other app's writer, not errors.
+    engine = create_engine(url, connect_args={"timeout": 15})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        # WAL: readers never block the writer, so two app processes can share one file.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+class Store:
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        cheap_hashing_for_tests: bool = False,
+        max_login_failures: int = 10,
+        failure_window: timedelta = timedelta(minutes=15),
+    ):
+        self.url = url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        if self.url.startswith("sqlite:///"):
+            self.engine = _sqlite_engine(self.url)
+        else:
+            self.engine = create_engine(self.url, pool_pre_ping=True)
+        self.session = sessionmaker(self.engine, expire_on_commit=False)
+        self.passwords = Passwords(cheap_for_tests=cheap_hashing_for_tests)
+        self.max_login_failures = max_login_failures
+        self.failure_window = failure_window
+
+    def init_schema(self) -> None:
+        """Create missing tables. Two apps may start at once on one new file: the loser of
+        that race sees 'already exists' and simply checks again."""
+        for attempt in range(3):
+            try:
+                Base.metadata.create_all(self.engine)
+                return
+            except OperationalError:
+                if attempt == 2:
+                    raise
+
+    # --- users -------------------------------------------------------------------------
+
+    def register(self, username: object, password: object) -> UserRecord:
+        name = validation.clean_username(username)
+        secret = validation.clean_password(password)
+        row = User(
+            username=name,
+            username_key=validation.username_key(name),
+            password_hash=self.passwords.hash(secret),
+            is_admin=False,
+        )
+        # A plain INSERT, no check-then-insert: the unique constraint decides, so a concurrent
+        # duplicate (from this process or the other app) becomes AlreadyExists, never a 500.
+        try:
+            with self.session.begin() as s:
+                s.add(row)
+        except IntegrityError:
+            raise AlreadyExists("A user with that username already exists.") from None
+        return _user(row)
+
+    def authenticate(self, username: object, password: object) -> UserRecord | None:
+        """What Flask-JWT's authenticate() and v2's /login both need: the user, or None.
+
+        Throttled per account across both apps; a successful login with outdated hash
+        parameters rehashes the password."""
+        name = validation.clean_username(username)
+        secret = validation.login_password(password)
+        key = validation.username_key(name)
+        self._refuse_if_throttled(key)
+        with self.session() as s:
+            row = s.scalar(select(User).where(User.username_key == key))
+        if row is None:
+            self.passwords.burn_time(secret)
+            self._record_failure(key)
+            return None
+        if not self.passwords.verify(row.password_hash, secret):
+            self._record_failure(key)
+            return None
+        with self.session.begin() as s:
+            s.execute(delete(LoginFailure).where(LoginFailure.username_key == key))
+            if self.passwords.needs_rehash(row.password_hash):
+                s.execute(
+                    update(User)
+                    .where(User.id == row.id)
+                    .values(password_hash=self.passwords.hash(secret))
+                )
+        return _user(row)
+
+    def _refuse_if_throttled(self, key: str) -> None:
+        with self.session() as s:
+            failure = s.get(LoginFailure, key)
+        if failure is None or failure.count < self.max_login_failures:
+            return
+        window_end = failure.window_start + self.failure_window
+        remaining = (window_end - utcnow()).total_seconds()
+        if remaining > 0:
+            raise TooManyAttempts(
+                "Too many failed logins for this account. Try again later.", math.ceil(remaining)
+            )
+
+    def _record_failure(self, key: str) -> None:
+        now = utcnow()
+        window_open_since = now - self.failure_window
+        window_passed = LoginFailure.window_start < window_open_since
+        # One atomic UPDATE (SET sees the old values): a passed window starts again at 1.
+        bump = (
+            update(LoginFailure)
+            .where(LoginFailure.username_key == key)
+            .values(
+                count=case((window_passed, 1), else_=LoginFailure.count + 1),
+                window_start=case((window_passed, now), else_=LoginFailure.window_start),
+            )
+        )
+        for _ in range(2):
+            try:
+                with self.session.begin() as s:
+                    if s.execute(bump).rowcount == 0:
+                        s.add(LoginFailure(username_key=key, count=1, window_start=now))
+                    # Forget stale windows so unknown names tried once do not pile up.
+                    s.execute(delete(LoginFailure).where(
+                        LoginFailure.window_start < window_open_since))
+                return
+            except IntegrityError:
+                continue  # the other app inserted the row first: bump it instead
+
+    def get_user(self, user_id: int) -> UserRecord | None:
+        with self.session() as s:
+            row = s.get(User, user_id)
+            return _user(row) if row else None
+
+    def find_user(self, username: object) -> UserRecord | None:
+        key = validation.username_key(validation.clean_username(username))
+        with self.session() as s:
+            row = s.scalar(select(User).where(User.username_key == key))
+            return _user(row) if row else None
+
+    def delete_user(self, user_id: int) -> None:
+        with self.session.begin() as s:
+            if s.execute(delete(User).where(User.id == user_id)).rowcount == 0:
+                raise NotFound("User not found.")
+
+    def set_admin(self, username: object, is_admin: bool) -> UserRecord:
+        key = validation.username_key(validation.clean_username(username))
+        with self.session.begin() as s:
+            row = s.scalar(select(User).where(User.username_key == key))
+            if row is None:
+                raise NotFound("User not found.")
+            row.is_admin = is_admin
+            return _user(row)
+
+    def list_users(self) -> list[UserRecord]:
+        with self.session() as s:
+            return [_user(r) for r in s.scalars(select(User).order_by(User.id))]
+
+    # --- items -------------------------------------------------------------------------
+
+    def get_item(self, name: object) -> ItemRecord | None:
+        clean = validation.clean_item_name(name)
+        with self.session() as s:
+            row = s.scalar(select(Item).where(Item.name == clean))
+            return _item(row) if row else None
+
+    def list_items(self) -> list[ItemRecord]:
+        with self.session() as s:
+            return [_item(r) for r in s.scalars(select(Item).order_by(Item.id))]
+
+    def create_item(self, name: object, price: object) -> ItemRecord:
+        row = Item(name=validation.clean_item_name(name), price=validation.clean_price(price))
+        try:
+            with self.session.begin() as s:
+                s.add(row)
+        except IntegrityError:
+            raise AlreadyExists(f"An item named '{row.name}' already exists.") from None
+        return _item(row)
+
+    def put_item(self, name: object, price: object) -> tuple[ItemRecord, bool]:
+        """Create or update; returns (item, created)."""
+        clean, value = validation.clean_item_name(name), validation.clean_price(price)
+        with self.session.begin() as s:
+            row = s.scalar(select(Item).where(Item.name == clean))
+            if row is not None:
+                row.price = value
+                return _item(row), False
+        try:
+            return self.create_item(clean, value), True
+        except AlreadyExists:
+            return self.put_item(clean, value)  # created by someone else meanwhile: update it
+
+    def delete_item(self, name: object) -> None:
+        clean = validation.clean_item_name(name)
+        with self.session.begin() as s:
+            if s.execute(delete(Item).where(Item.name == clean)).rowcount == 0:
+                raise NotFound("Item not found.")
+
+    # --- token revocation (v2) ---------------------------------------------------------
+
+    def revoke(self, tokens: Iterable[tuple[str, int]]) -> None:
+        """Revoke (jti, exp) pairs, exp as in the token (Unix seconds). Entries whose token
+        has expired anyway are pruned here, so the table stays as small as the live tokens."""
+        with self.session.begin() as s:
+            s.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
+            for jti, exp in tokens:
+                expires_at = datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
+                s.merge(RevokedToken(jti=jti, expires_at=expires_at))
+
+    def any_revoked(self, jtis: Iterable[str]) -> bool:
+        wanted = [j for j in jtis if j]
+        with self.session() as s:
+            hit = s.scalar(select(RevokedToken.jti).where(RevokedToken.jti.in_(wanted)).limit(1))
+        return hit is not None
+
+    # --- introspection for tests and the CLI --------------------------------------------
+
+    def row_counts(self) -> dict[str, int]:
+        with self.session() as s:
+            return {
+                table.name: s.scalar(select(func.count()).select_from(table))
+                for table in Base.metadata.sorted_tables
+            }

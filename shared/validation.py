@@ -1,0 +1,81 @@
+"""Input rules, written once and called by both apps (and by the store itself, so that no
+caller can write a value that breaks them)."""
+
+import math
+import unicodedata
+from typing import Any
+
+from shared.errors import ValidationError
+
+USERNAME_MAX = 64
+PASSWORD_MIN = 8
+# argon2 has no input limit, but hashing megabytes per request is a cheap denial of service.
+PASSWORD_MAX = 256
+ITEM_NAME_MAX = 80
+PRICE_MAX = 1_000_000_000
+
+
+def _text(value: Any, field: str, max_len: int, min_len: int = 1) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"'{field}' must be a string.")
+    if "\x00" in value:
+        raise ValidationError(f"'{field}' must not contain NUL characters.")
+    if not min_len <= len(value) <= max_len:
+        raise ValidationError(f"'{field}' must be {min_len} to {max_len} characters long.")
+    return value
+
+
+def clean_username(value: Any) -> str:
+    """NFKC-normalize so that visually identical names are one name; strip the edges."""
+    name = unicodedata.normalize("NFKC", _text(value, "username", USERNAME_MAX)).strip()
+    if not name or not name.isprintable():
+        raise ValidationError("'username' must be printable and not blank.")
+    if len(name) > USERNAME_MAX:
+        raise ValidationError(f"'username' must be 1 to {USERNAME_MAX} characters long.")
+    return name
+
+
+def username_key(name: str) -> str:
+    """The uniqueness key: 'Bob', 'BOB' and 'ｂｏｂ' are one user."""
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def clean_password(value: Any) -> str:
+    # Passwords are never normalized or trimmed: what the user typed is what is hashed.
+    return _text(value, "password", PASSWORD_MAX, PASSWORD_MIN)
+
+
+def login_password(value: Any) -> str:
+    """At login only the shape is checked: a policy change must not lock out old accounts."""
+    return _text(value, "password", PASSWORD_MAX)
+
+
+def clean_item_name(value: Any) -> str:
+    name = unicodedata.normalize("NFKC", _text(value, "name", ITEM_NAME_MAX)).strip()
+    if not name or not name.isprintable():
+        raise ValidationError("'name' must be printable and not blank.")
+    return name
+
+
+def clean_price(value: Any) -> float:
+    # bool is an int subclass: True must not become a price of 1.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError("'price' must be a number.")
+    # Compare before converting: float() of a huge int raises OverflowError.
+    if not (isinstance(value, int) or math.isfinite(value)) or not 0 <= value <= PRICE_MAX:
+        raise ValidationError(f"'price' must be a finite number from 0 to {PRICE_MAX}.")
+    return float(value)
+
+
+def json_object(body: Any, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
+    """A request body must be a JSON object with exactly the expected fields."""
+    if not isinstance(body, dict):
+        raise ValidationError("The request body must be a JSON object.")
+    missing = [f for f in required if f not in body]
+    if missing:
+        raise ValidationError(f"Missing field(s): {', '.join(missing)}.")
+    unexpected = sorted(set(body) - set(required) - set(optional))
+    if unexpected:
+        shown = ", ".join(repr(f)[:40] for f in unexpected[:5])
+        raise ValidationError(f"Unexpected field(s): {shown}.")
+    return body

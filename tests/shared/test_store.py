@@ -1,0 +1,249 @@
+"""The shared store, run under BOTH interpreters (make test runs this folder in each venv)."""
+
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+
+from shared import AlreadyExists, NotFound, Store, TooManyAttempts, ValidationError
+from shared.models import User
+from shared.passwords import OWASP_MINIMUM, Passwords
+from tests.conftest import OTHER_PYTHON, REPO, STACK, THIS_PYTHON
+
+
+@pytest.fixture
+def store(db_url: str) -> Store:
+    s = Store(db_url, cheap_hashing_for_tests=True, max_login_failures=3,
+              failure_window=timedelta(seconds=60))
+    s.init_schema()
+    return s
+
+
+def run_python(python, code: str, db_url: str) -> str:
+    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([str(python), "-c", code], env=env, cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_this_interpreter_is_the_expected_stack():
+    import jwt
+
+    major = int(jwt.__version__.split(".")[0])
+    assert major == (1 if STACK == "v1" else 2)
+
+
+@pytest.mark.parametrize("direction", ["this->other", "other->this"])
+def test_user_registered_by_one_stack_logs_in_under_the_other(db_url, direction):
+    register = ("from shared import Store; s = Store(); s.init_schema(); "
+                "print(s.register('Zoë', 'correct horse battery').id)")
+    check = ("from shared import Store; s = Store(); "
+             "print(s.authenticate('ZOË', 'correct horse battery'), "
+             "s.authenticate('zoë', 'wrong password'))")
+    first, second = ((THIS_PYTHON, OTHER_PYTHON) if direction == "this->other"
+                     else (OTHER_PYTHON, THIS_PYTHON))
+    user_id = int(run_python(first, register, db_url))
+    out = run_python(second, check, db_url)
+    assert f"UserRecord(id={user_id}, username='Zoë'" in out
+    assert out.strip().endswith("None")
+
+
+WORKER = """
+import json, sys, threading, time
+from shared import AlreadyExists, Store
+store = Store(cheap_hashing_for_tests=True)
+start_at, name, n = float(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+results = []
+def attempt(i):
+    time.sleep(max(0.0, start_at - time.time()))
+    try:
+        store.register(name if i % 2 else name.upper(), "password123")
+        results.append("created")
+    except AlreadyExists:
+        results.append("exists")
+    except Exception as e:  # reported, so the test shows what broke
+        results.append(f"{type(e).__name__}: {e}")
+threads = [threading.Thread(target=attempt, args=(i,)) for i in range(n)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(json.dumps(results))
+"""
+
+
+def test_twenty_concurrent_registrations_from_two_processes_leave_one_row(store, db_url):
+    start_at = time.time() + 1.5  # both processes import, then fire together
+    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(REPO)}
+    procs = [
+        subprocess.Popen([str(python), "-c", WORKER, str(start_at), "samename", "10"],
+                         env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+        for python in (THIS_PYTHON, OTHER_PYTHON)
+    ]
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+        results += json.loads(out)
+    assert set(results) <= {"created", "exists"}, results
+    assert results.count("created") == 1
+    assert results.count("exists") == 19
+    assert store.row_counts()["users"] == 1
+
+
+BAD_USERNAMES = [None, 7, 1.5, True, [], {}, "", "   ", "a" * 65, "bob\x00", "tab\there"]
+BAD_PASSWORDS = [None, 12345678, True, ["password123"], "", "short", "p" * 257,
+                 "password\x00123"]
+BAD_PRICES = [math.nan, math.inf, -math.inf, -0.01, -1, "12", None, True, [], 10**400 // 10**300,
+              10**30]
+
+
+@pytest.mark.parametrize("username", BAD_USERNAMES)
+def test_register_rejects_bad_username_and_writes_nothing(store, username):
+    before = store.row_counts()
+    with pytest.raises(ValidationError):
+        store.register(username, "password123")
+    assert store.row_counts() == before
+
+
+@pytest.mark.parametrize("password", BAD_PASSWORDS)
+def test_register_rejects_bad_password_and_writes_nothing(store, password):
+    before = store.row_counts()
+    with pytest.raises(ValidationError):
+        store.register("bob", password)
+    assert store.row_counts() == before
+
+
+@pytest.mark.parametrize("price", BAD_PRICES)
+def test_items_reject_bad_price_and_write_nothing(store, price):
+    before = store.row_counts()
+    with pytest.raises(ValidationError):
+        store.create_item("chair", price)
+    with pytest.raises(ValidationError):
+        store.put_item("chair", price)
+    assert store.row_counts() == before
+
+
+@pytest.mark.parametrize("name", [None, 3, "", "  ", "x" * 81, "nul\x00"])
+def test_items_reject_bad_name_and_write_nothing(store, name):
+    before = store.row_counts()
+    with pytest.raises(ValidationError):
+        store.create_item(name, 1.0)
+    assert store.row_counts() == before
+
+
+def test_usernames_are_unique_without_regard_to_case_or_unicode_form(store):
+    store.register("Bob", "password123")
+    for variant in ["bob", "BOB", "ｂｏｂ", " bob "]:
+        with pytest.raises(AlreadyExists):
+            store.register(variant, "password123")
+    assert store.authenticate("ＢＯＢ", "password123").username == "Bob"
+
+
+def test_authenticate_wrong_password_unknown_user_and_unreadable_hash(store):
+    user = store.register("carol", "password123")
+    assert store.authenticate("carol", "password124") is None
+    assert store.authenticate("nobody", "password123") is None
+    with store.session.begin() as s:  # a hash no argon2 can read (e.g. a Werkzeug one)
+        s.get(User, user.id).password_hash = "pbkdf2:sha256:600000$salt$abc"
+    assert store.authenticate("carol", "password123") is None
+
+
+def test_login_rehashes_when_parameters_change(db_url):
+    cheap = Store(db_url, cheap_hashing_for_tests=True)
+    cheap.init_schema()
+    user = cheap.register("dave", "password123")
+    strong = Store(db_url)
+    assert strong.authenticate("dave", "password123") == user
+    with strong.session() as s:
+        stored = s.get(User, user.id).password_hash
+    assert f"m={OWASP_MINIMUM['memory_cost']},t={OWASP_MINIMUM['time_cost']},p=1" in stored
+    assert strong.authenticate("dave", "password123") == user
+
+
+def test_production_hash_meets_the_owasp_minimum():
+    encoded = Passwords().hash("password123")
+    assert encoded.startswith("$argon2id$")
+    assert "m=19456,t=2,p=1" in encoded
+
+
+def test_failed_logins_are_throttled_per_account_then_forgiven(db_url):
+    store = Store(db_url, cheap_hashing_for_tests=True, max_login_failures=3,
+                  failure_window=timedelta(seconds=2))
+    store.init_schema()
+    store.register("erin", "password123")
+    store.register("frank", "password123")
+    for _ in range(3):
+        assert store.authenticate("erin", "wrong-password") is None
+    with pytest.raises(TooManyAttempts) as refused:
+        store.authenticate("ERIN", "password123")  # even the right password waits
+    assert 1 <= refused.value.retry_after <= 3
+    assert store.authenticate("frank", "password123") is not None  # other accounts unaffected
+    time.sleep(2.1)
+    assert store.authenticate("erin", "password123") is not None
+    assert store.row_counts()["login_failures"] == 0  # success clears the count
+
+
+def test_items_crud(store):
+    assert store.create_item("chair", 10).price == 10.0
+    with pytest.raises(AlreadyExists):
+        store.create_item("chair", 11)
+    item, created = store.put_item("chair", 12.5)
+    assert (item.price, created) == (12.5, False)
+    assert store.put_item("table", 0)[1] is True
+    assert [i.name for i in store.list_items()] == ["chair", "table"]
+    store.delete_item("chair")
+    with pytest.raises(NotFound):
+        store.delete_item("chair")
+    assert store.get_item("chair") is None
+
+
+def test_admin_flag_and_user_deletion(store):
+    user = store.register("gina", "password123")
+    assert store.set_admin("GINA", True).is_admin is True
+    assert store.get_user(user.id).is_admin is True
+    store.delete_user(user.id)
+    assert store.get_user(user.id) is None
+    with pytest.raises(NotFound):
+        store.delete_user(user.id)
+    with pytest.raises(NotFound):
+        store.set_admin("gina", False)
+
+
+def test_revocation_is_checked_and_expired_entries_are_pruned(store):
+    now = int(time.time())
+    store.revoke([("live", now + 600), ("dead", now - 5)])
+    assert store.any_revoked(["x", "live"]) is True
+    assert store.any_revoked([None, "y"]) is False
+    store.revoke([("another", now + 600)])  # each revoke prunes what has expired
+    assert store.row_counts()["revoked_tokens"] == 2
+    assert store.any_revoked(["dead"]) is False
+
+
+def test_cli_grants_and_revokes_admin_and_lists_users(store, db_url):
+    store.register("hank", "password123")
+    env = {**os.environ, "DATABASE_URL": db_url}
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "shared", *args], env=env, cwd=REPO,
+                              capture_output=True, text=True, timeout=60)
+
+    assert cli("init").returncode == 0
+    assert "is_admin=True" in cli("admin", "grant", "HANK").stdout
+    assert "admin" in cli("users").stdout.split("hank")[0].splitlines()[-1]
+    assert "is_admin=False" in cli("admin", "revoke", "hank").stdout
+    missing = cli("admin", "grant", "nobody")
+    assert missing.returncode == 1 and "User not found" in missing.stderr
+
+
+def test_store_imports_no_flask_or_werkzeug():
+    code = ("import sys, shared, shared.__main__, shared.signing_keys; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug')))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr

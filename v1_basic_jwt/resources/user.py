@@ -1,0 +1,28 @@
+from flask_jwt import current_identity, jwt_required
+from flask_restful import Resource
+
+from api_common import ApiError, current_store, json_body
+from shared import NotFound
+
+
+class UserRegister(Resource):
+    def post(self):
+        body = json_body(("username", "password"))
+        user = current_store.register(body["username"], body["password"])
+        return {"message": "User created successfully.", "id": user.id}, 201
+
+
+class User(Resource):
+    @jwt_required()
+    def get(self, user_id: int):
+        user = current_store.get_user(user_id)
+        if user is None:
+            raise NotFound("User not found.")
+        return user.to_json()
+
+    @jwt_required()
+    def delete(self, user_id: int):
+        if user_id != current_identity.id and not current_identity.is_admin:
+            raise ApiError(403, "admin_required", "Admin privilege required.")
+        current_store.delete_user(user_id)
+        return {"message": "User deleted."}

@@ -1,0 +1,62 @@
+"""Flask-JWT's callbacks: the course's security.py, made safe.
+
+The course compared plain-text passwords with werkzeug.security.safe_str_cmp (removed in
+Werkzeug 2.1). The store now verifies an argon2id hash, in constant time, and spends the same
+time on an unknown username as on a wrong password.
+"""
+
+from flask import current_app, request
+from flask_jwt import JWTError, _jwt_required, current_identity
+
+from api_common import current_store, json_body
+from shared import UserRecord
+from shared.validation import clean_username, login_password
+
+
+def authenticate(username: str, password: str) -> UserRecord | None:
+    """POST /auth calls this with the body's username and password."""
+    return current_store.authenticate(username, password)
+
+
+def identity(payload: dict) -> UserRecord | None:
+    """Every protected request calls this with the token's payload: the user, looked up anew
+    (so a deleted user or a revoked admin flag counts at once)."""
+    user_id = payload.get("identity")
+    # The course read payload['identity'] and crashed (500, KeyError) on any token without
+    # it, e.g. a Flask-JWT-Extended token. bool is an int subclass: refuse it too.
+    if type(user_id) is not int:
+        raise JWTError("Invalid token", "The token has no integer 'identity' claim.")
+    return current_store.get_user(user_id)
+
+
+def read_token() -> str | None:
+    """Flask-JWT's request handler, minus its crash: its own split() of a whitespace-only
+    Authorization header raised IndexError (500)."""
+    header = request.headers.get("Authorization", "").strip()
+    prefix = current_app.config["JWT_AUTH_HEADER_PREFIX"]
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() != prefix.lower():
+        return None  # nothing, or another scheme (Basic, Bearer): no token for us
+    parts = credentials.split()
+    if len(parts) != 1:
+        raise JWTError("Invalid JWT header", "Token missing" if not parts else
+                       "Token contains spaces")
+    return parts[0]
+
+
+def check_auth_body() -> None:
+    """Runs before Flask-JWT's POST /auth, which calls data.get() on whatever JSON arrives:
+    a missing, non-JSON or non-object body, or a non-string field, was a 500. Only a JSON
+    object with exactly a string username and password gets through."""
+    body = json_body(("username", "password"))
+    clean_username(body["username"])
+    login_password(body["password"])
+
+
+def identity_if_token() -> UserRecord | None:
+    """Flask-JWT has no optional JWT. Verify a token when the request carries one (an
+    invalid one is still a 401); without one, the caller is anonymous."""
+    if read_token() is None:
+        return None
+    _jwt_required(current_app.config["JWT_DEFAULT_REALM"])
+    return current_identity._get_current_object()

@@ -1,0 +1,33 @@
+"""Logout with Flask-JWT-Extended: revoked token ids live in the shared store (the course kept
+them in a Python set, lost on restart and unseen by a second worker).
+
+A login yields two tokens. Each access token carries its refresh token's id ("refresh_jti"),
+so logging out with either token ends the whole login: the refresh token, and every access
+token minted from it by /refresh.
+"""
+
+from flask import current_app
+from flask_jwt_extended import get_jwt
+
+from api_common import current_store
+
+
+def login_claims(refresh_jti: str) -> dict:
+    return {"refresh_jti": refresh_jti}
+
+
+def is_revoked(_jwt_header: dict, jwt_payload: dict) -> bool:
+    # One query for both ids. Tokens without a jti (never ours) are not "revoked": they fail
+    # elsewhere, and a None in the blocklist would revoke every such token at once.
+    return current_store.any_revoked([jwt_payload.get("jti"), jwt_payload.get("refresh_jti")])
+
+
+def revoke_current_login() -> None:
+    payload = get_jwt()
+    revoked = [(payload["jti"], payload["exp"])]
+    if "refresh_jti" in payload:
+        # The refresh token was issued at or before this access token, so it expires no
+        # later than this bound; its entry may outlive it a little, never the reverse.
+        lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds()
+        revoked.append((payload["refresh_jti"], int(payload["iat"] + lifetime)))
+    current_store.revoke(revoked)
