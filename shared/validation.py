@@ -36,7 +36,7 @@ def clean_username(value: Any) -> str:
 
 
 def username_key(name: str) -> str:
-    """The uniqueness key: 'Bob', 'BOB' and 'ｂｏｂ' are one user."""
+    """The uniqueness key: 'Bob', 'BOB' and full-width 'bob' (U+FF42...) are one user."""
     return unicodedata.normalize("NFKC", name).casefold()
 
 
