@@ -5,7 +5,7 @@ import pytest
 
 from shared import ConfigError
 from tests.contract.conftest import LOGIN_PATH, PASSWORD, PREFIX, Api, make_app
-from tests.tokens import hs256, sign, v1_claims, v2_claims
+from sidebyside.tokens import hs256, sign, v1_claims, v2_claims
 
 
 def error_of(response) -> tuple[int, str | None]:

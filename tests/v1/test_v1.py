@@ -12,7 +12,7 @@ from flask_restful import Api as PlainApi
 from flask_restful import Resource
 
 from tests.contract.conftest import Api
-from tests.tokens import decode_unverified, hs256, v1_claims, v2_claims
+from sidebyside.tokens import decode_unverified, hs256, v1_claims, v2_claims
 
 
 def test_stack_versions():

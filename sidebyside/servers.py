@@ -1,0 +1,130 @@
+"""Start both apps as real servers on 127.0.0.1, each with its own venv's interpreter,
+production configuration, one shared database and separate secrets; stop them by PID."""
+
+import contextlib
+import ctypes
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+APPS = {"v1": "v1_basic_jwt", "v2": "v2_jwt_extended"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: if the harness dies (even by SIGKILL), the kernel sends the
+    server SIGTERM, so no server outlives the test run that started it."""
+    if sys.platform == "linux":
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+@dataclass
+class AppServer:
+    name: str  # "v1" or "v2"
+    env: dict[str, str]
+    log_path: Path
+    port: int = 0
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def python(self) -> Path:
+        return REPO / f".venv-{self.name}" / "bin" / "python"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def secret(self) -> str:
+        return self.env["JWT_SECRET_KEY"]
+
+    def start(self) -> None:
+        self.port = free_port()
+        env = {**self.env, "HOST": "127.0.0.1", "PORT": str(self.port)}
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [str(self.python), "-m", APPS[self.name]], cwd=REPO, env=env,
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True, preexec_fn=_die_with_parent,
+        )
+        log.close()
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        """Ready = the first JSON-serving request succeeds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited during start-up:\n{self.log()}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{self.base_url}/items", timeout=2) as r:
+                    if r.status == 200 and r.headers.get_content_type() == "application/json":
+                        return
+            time.sleep(0.05)
+        raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+    def log(self, last_lines: int = 60) -> str:
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except FileNotFoundError:
+            return "(no log)"
+        return "\n".join(lines[-last_lines:])
+
+
+def server_env(db_url: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("APP_DEV_MODE", "JWT_SECRET_KEY", "PYTHONPATH")}
+    return {**env, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1", **(extra or {})}
+
+
+@contextlib.contextmanager
+def running_apps(workdir: Path, extra_env: Mapping[str, str] | None = None
+                 ) -> Iterator[dict[str, AppServer]]:
+    """Both apps on one fresh database, each with its own secret, stopped on the way out."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_url = f"sqlite:///{workdir / 'store.db'}"
+    servers = {
+        name: AppServer(name, {**server_env(db_url, extra_env),
+                               "JWT_SECRET_KEY": secrets.token_hex(32)},
+                        workdir / f"{name}.log")
+        for name in APPS
+    }
+    try:
+        # Create the schema once, so two first starts do not race on CREATE TABLE.
+        from shared import Store
+
+        Store(db_url).init_schema()
+        for server in servers.values():
+            server.start()
+        for server in servers.values():
+            server.wait_ready()
+        yield servers
+    finally:
+        for server in servers.values():
+            server.stop()
