@@ -100,20 +100,20 @@ def scenario(key: str, chapter: str, title: str, *, v1: Outcome | None, v2: Outc
     return add
 
 
-def O(status: int, error: str | None = None) -> Outcome:  # noqa: N802 - reads like a table
+def answer(status: int, error: str | None = None) -> Outcome:
     return Outcome(status, error)
 
 
 # --- register ------------------------------------------------------------------------
 
-@scenario("register", "register", "Register a new user", v1=O(201), v2=O(201),
+@scenario("register", "register", "Register a new user", v1=answer(201), v2=answer(201),
           lesson="Registration is ours in both versions: one store, one set of input rules.")
 def _(w: World, me: AppClient) -> Exchange:
     return me.register(f"new{w.run_id}{me.name}", PASSWORD)
 
 
 @scenario("register_duplicate", "register", "Register a taken name (other case)",
-          v1=O(409, "already_exists"), v2=O(409, "already_exists"),
+          v1=answer(409, "already_exists"), v2=answer(409, "already_exists"),
           lesson="Usernames are unique without regard to case or Unicode form.")
 def _(w: World, me: AppClient) -> Exchange:
     user = w.register(me)
@@ -121,7 +121,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("register_bad_body", "register", "Register with a JSON array as body",
-          v1=O(400, "validation_error"), v2=O(400, "validation_error"),
+          v1=answer(400, "validation_error"), v2=answer(400, "validation_error"),
           lesson="Bad input is a 400 with a JSON reason, never a 500.")
 def _(w: World, me: AppClient) -> Exchange:
     return me.request("POST", "/register", json_body=["bob", PASSWORD])
@@ -129,7 +129,8 @@ def _(w: World, me: AppClient) -> Exchange:
 
 # --- log in ---------------------------------------------------------------------------
 
-@scenario("login", "log in", "Log in (v1 POST /auth, v2 POST /login)", v1=O(200), v2=O(200),
+@scenario("login", "log in", "Log in (v1 POST /auth, v2 POST /login)",
+          v1=answer(200), v2=answer(200),
           lesson="v1 gets one 5-minute token from Flask-JWT's built-in /auth; v2's own /login "
                  "returns a fresh 15-minute access token and a 30-day refresh token.")
 def _(w: World, me: AppClient) -> Exchange:
@@ -137,20 +138,20 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("login_wrong_password", "log in", "Log in with a wrong password",
-          v1=O(401, "invalid_credentials"), v2=O(401, "invalid_credentials"),
+          v1=answer(401, "invalid_credentials"), v2=answer(401, "invalid_credentials"),
           lesson="Same answer as for an unknown user, in the same time.")
 def _(w: World, me: AppClient) -> Exchange:
     return me.login(w.register(me).name, "wrong password")
 
 
 @scenario("login_unknown_user", "log in", "Log in as a user who does not exist",
-          v1=O(401, "invalid_credentials"), v2=O(401, "invalid_credentials"))
+          v1=answer(401, "invalid_credentials"), v2=answer(401, "invalid_credentials"))
 def _(w: World, me: AppClient) -> Exchange:
     return me.login(f"ghost{w.run_id}", PASSWORD)
 
 
 @scenario("login_bad_body", "log in", "Log in with a non-JSON body",
-          v1=O(400, "validation_error"), v2=O(400, "validation_error"),
+          v1=answer(400, "validation_error"), v2=answer(400, "validation_error"),
           lesson="Flask-JWT's /auth crashed (500) on this; v1 now checks the body first.")
 def _(w: World, me: AppClient) -> Exchange:
     return me.request("POST", me.login_path, raw_body="username=bob",
@@ -160,7 +161,7 @@ def _(w: World, me: AppClient) -> Exchange:
 # --- protected call ---------------------------------------------------------------------
 
 @scenario("protected_read", "protected call", "Read an item with a valid token",
-          v1=O(200), v2=O(200),
+          v1=answer(200), v2=answer(200),
           lesson="@jwt_required() is spelled the same; the header prefix is JWT vs Bearer.")
 def _(w: World, me: AppClient) -> Exchange:
     token = me.tokens(w.register(me).name, PASSWORD).access
@@ -168,14 +169,14 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("missing_header", "protected call", "Read an item without a token",
-          v1=O(401, "authorization_required"), v2=O(401, "authorization_required"),
+          v1=answer(401, "authorization_required"), v2=answer(401, "authorization_required"),
           lesson="A real server in production config answers 401, not Flask-RESTful's 500.")
 def _(w: World, me: AppClient) -> Exchange:
     return me.request("GET", "/item/anything")
 
 
 @scenario("wrong_prefix", "protected call", "Send the other library's header prefix",
-          v1=O(401, "authorization_required"), v2=O(401, "authorization_required"),
+          v1=answer(401, "authorization_required"), v2=answer(401, "authorization_required"),
           lesson="Clients must switch 'Authorization: JWT <t>' to 'Authorization: Bearer <t>'.")
 def _(w: World, me: AppClient) -> Exchange:
     token = me.tokens(w.register(me).name, PASSWORD).access
@@ -184,7 +185,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("lowercase_prefix", "protected call", "Send the prefix in lower case",
-          v1=O(200), v2=O(401, "authorization_required"), verdict="differs",
+          v1=answer(200), v2=answer(401, "authorization_required"), verdict="differs",
           reason="Flask-JWT compares the prefix case-insensitively; Flask-JWT-Extended "
                  "matches 'Bearer' exactly",
           lesson="'bearer <t>' is refused by v2.")
@@ -195,7 +196,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("write_fresh", "protected call", "Create an item with the token from login",
-          v1=O(201), v2=O(201))
+          v1=answer(201), v2=answer(201))
 def _(w: World, me: AppClient) -> Exchange:
     token = me.tokens(w.register(me).name, PASSWORD).access
     return me.request("POST", f"/item/fresh{w.run_id}{me.name}", token=token,
@@ -204,7 +205,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 # --- claims ------------------------------------------------------------------------------
 
-@scenario("admin_delete", "claims", "An admin deletes an item", v1=O(200), v2=O(200),
+@scenario("admin_delete", "claims", "An admin deletes an item", v1=answer(200), v2=answer(200),
           lesson="v1 reads is_admin from the store on every request (identity()); v2 puts "
                  "it in the token as a claim (additional_claims_loader).")
 def _(w: World, me: AppClient) -> Exchange:
@@ -213,7 +214,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("non_admin_delete", "claims", "A non-admin deletes an item",
-          v1=O(403, "admin_required"), v2=O(403, "admin_required"),
+          v1=answer(403, "admin_required"), v2=answer(403, "admin_required"),
           lesson="403, not the course's 401: the user is known, just not allowed.")
 def _(w: World, me: AppClient) -> Exchange:
     token = me.tokens(w.register(me).name, PASSWORD).access
@@ -222,21 +223,22 @@ def _(w: World, me: AppClient) -> Exchange:
 
 # --- optional JWT --------------------------------------------------------------------------
 
-@scenario("items_anonymous", "optional JWT", "List items without a token", v1=O(200),
-          v2=O(200), lesson="Anonymous callers get names only and 'More data available if "
+@scenario("items_anonymous", "optional JWT", "List items without a token", v1=answer(200),
+          v2=answer(200), lesson="Anonymous callers get names only and 'More data available if "
                             "you log in.'; v2 uses jwt_required(optional=True).")
 def _(w: World, me: AppClient) -> Exchange:
     return me.request("GET", "/items")
 
 
-@scenario("items_with_token", "optional JWT", "List items with a token", v1=O(200), v2=O(200))
+@scenario("items_with_token", "optional JWT", "List items with a token",
+          v1=answer(200), v2=answer(200))
 def _(w: World, me: AppClient) -> Exchange:
     token = me.tokens(w.register(me).name, PASSWORD).access
     return me.request("GET", "/items", token=token)
 
 
 @scenario("items_invalid_token", "optional JWT", "List items with an invalid token",
-          v1=O(401, "invalid_token"), v2=O(401, "invalid_token"),
+          v1=answer(401, "invalid_token"), v2=answer(401, "invalid_token"),
           lesson="Optional means 'no token is fine', not 'a bad token is ignored'.")
 def _(w: World, me: AppClient) -> Exchange:
     return me.request("GET", "/items", token="not.a.token")
@@ -251,7 +253,7 @@ def _refresh(w: World, me: AppClient, use_access: bool = False) -> Exchange:
 
 
 @scenario("refresh", "refresh", "Get a new access token with the refresh token",
-          v1=O(404, "not_found"), v2=O(200), verdict="v2_only",
+          v1=answer(404, "not_found"), v2=answer(200), verdict="v2_only",
           reason="Flask-JWT has no refresh tokens: a v1 client logs in again",
           lesson="The new access token is not fresh.")
 def _(w: World, me: AppClient) -> Exchange:
@@ -259,14 +261,14 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("access_at_refresh", "refresh", "Send an access token to /refresh",
-          v1=O(404, "not_found"), v2=O(401, "invalid_token"), verdict="v2_only",
+          v1=answer(404, "not_found"), v2=answer(401, "invalid_token"), verdict="v2_only",
           reason="no /refresh in v1", lesson="Token types are not interchangeable.")
 def _(w: World, me: AppClient) -> Exchange:
     return _refresh(w, me, use_access=True)
 
 
 @scenario("refresh_as_access", "refresh", "Use a refresh token to read an item",
-          v1=None, v2=O(401, "invalid_token"), verdict="v2_only",
+          v1=None, v2=answer(401, "invalid_token"), verdict="v2_only",
           reason="v1 issues no refresh tokens",
           lesson="A 30-day refresh token must never work as an access token.")
 def _(w: World, me: AppClient) -> Exchange:
@@ -285,7 +287,7 @@ def _non_fresh_token(w: World, me: AppClient) -> tuple[User, str]:
 
 
 @scenario("write_non_fresh", "freshness", "Create an item with a refreshed (non-fresh) token",
-          v1=O(201), v2=O(401, "fresh_token_required"), verdict="differs",
+          v1=answer(201), v2=answer(401, "fresh_token_required"), verdict="differs",
           reason="Flask-JWT has no freshness: any valid token may write",
           lesson="Sensitive writes want a password typed recently: jwt_required(fresh=True).")
 def _(w: World, me: AppClient) -> Exchange:
@@ -295,7 +297,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("delete_self_non_fresh", "freshness", "Delete your account with a non-fresh token",
-          v1=O(200), v2=O(401, "fresh_token_required"), verdict="differs",
+          v1=answer(200), v2=answer(401, "fresh_token_required"), verdict="differs",
           reason="Flask-JWT has no freshness")
 def _(w: World, me: AppClient) -> Exchange:
     user, token = _non_fresh_token(w, me)
@@ -305,21 +307,21 @@ def _(w: World, me: AppClient) -> Exchange:
 # --- error callbacks -----------------------------------------------------------------------
 
 @scenario("garbage_token", "error callbacks", "A token that is not a JWT",
-          v1=O(401, "invalid_token"), v2=O(401, "invalid_token"),
+          v1=answer(401, "invalid_token"), v2=answer(401, "invalid_token"),
           lesson="Flask-JWT-Extended says 422 by default; invalid_token_loader makes it 401.")
 def _(w: World, me: AppClient) -> Exchange:
     return me.request("GET", "/item/anything", token="garbage")
 
 
 @scenario("whitespace_header", "error callbacks", "An Authorization header of spaces",
-          v1=O(401, "authorization_required"), v2=O(401, "authorization_required"),
+          v1=answer(401, "authorization_required"), v2=answer(401, "authorization_required"),
           lesson="Flask-JWT's own header parser crashed (500) here.")
 def _(w: World, me: AppClient) -> Exchange:
     return me.request("GET", "/item/anything", headers={"Authorization": "   "})
 
 
 @scenario("tampered_token", "error callbacks", "Change the user in a token, keep the signature",
-          v1=O(401, "invalid_token"), v2=O(401, "invalid_token"))
+          v1=answer(401, "invalid_token"), v2=answer(401, "invalid_token"))
 def _(w: World, me: AppClient) -> Exchange:
     victim = w.register(me)
     token = me.tokens(w.register(me).name, PASSWORD).access
@@ -329,7 +331,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("alg_none", "error callbacks", "An unsigned token (alg: none)",
-          v1=O(401, "invalid_token"), v2=O(401, "invalid_token"))
+          v1=answer(401, "invalid_token"), v2=answer(401, "invalid_token"))
 def _(w: World, me: AppClient) -> Exchange:
     from sidebyside.tokens import segment
 
@@ -339,7 +341,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("expired_outside_leeway", "error callbacks", "A token expired a minute ago",
-          v1=O(401, "token_expired"), v2=O(401, "token_expired"))
+          v1=answer(401, "token_expired"), v2=answer(401, "token_expired"))
 def _(w: World, me: AppClient) -> Exchange:
     user = w.register(me)
     return me.request("GET", "/item/anything",
@@ -347,7 +349,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("expired_inside_leeway", "error callbacks", "A token expired 5 seconds ago",
-          v1=O(200), v2=O(401, "token_expired"), verdict="differs",
+          v1=answer(200), v2=answer(401, "token_expired"), verdict="differs",
           reason="Flask-JWT allows 10 s of clock leeway (JWT_LEEWAY); Flask-JWT-Extended "
                  "none (JWT_DECODE_LEEWAY=0)",
           lesson="Set JWT_DECODE_LEEWAY if your clients' clocks drift.")
@@ -358,7 +360,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("not_yet_valid", "error callbacks", "A token whose nbf is an hour away",
-          v1=O(401, "invalid_token"), v2=O(401, "invalid_token"))
+          v1=answer(401, "invalid_token"), v2=answer(401, "invalid_token"))
 def _(w: World, me: AppClient) -> Exchange:
     user = w.register(me)
     claims = me.claims(user.id)
@@ -367,7 +369,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("other_apps_token", "error callbacks", "A token issued by the other app",
-          v1=O(401, "invalid_token"), v2=O(401, "invalid_token"),
+          v1=answer(401, "invalid_token"), v2=answer(401, "invalid_token"),
           lesson="Each app has its own secret: no cross-app token, and no 500 either.")
 def _(w: World, me: AppClient) -> Exchange:
     other = w.other(me)
@@ -377,7 +379,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 # --- logout ------------------------------------------------------------------------------------
 
-@scenario("logout", "logout", "Log out", v1=O(404, "not_found"), v2=O(200),
+@scenario("logout", "logout", "Log out", v1=answer(404, "not_found"), v2=answer(200),
           verdict="v2_only", reason="Flask-JWT cannot revoke a token",
           lesson="v2 revokes the access AND the refresh token of that login.")
 def _(w: World, me: AppClient) -> Exchange:
@@ -386,7 +388,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("token_after_logout", "logout", "Use the access token after logging out",
-          v1=O(200), v2=O(401, "token_revoked"), verdict="differs",
+          v1=answer(200), v2=answer(401, "token_revoked"), verdict="differs",
           reason="v1 has no logout: its token works until it expires")
 def _(w: World, me: AppClient) -> Exchange:
     token = me.tokens(w.register(me).name, PASSWORD).access
@@ -395,7 +397,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 @scenario("refresh_after_logout", "logout", "Use the refresh token after logging out",
-          v1=None, v2=O(401, "token_revoked"), verdict="v2_only",
+          v1=None, v2=answer(401, "token_revoked"), verdict="v2_only",
           reason="v1 issues no refresh tokens",
           lesson="Revoking only the access token would let /refresh mint a new one.")
 def _(w: World, me: AppClient) -> Exchange:
@@ -408,7 +410,8 @@ def _(w: World, me: AppClient) -> Exchange:
 
 @scenario("registered_on_other_app", "cross-app store",
           "Log in with a user registered on the other app (name in other case)",
-          v1=O(200), v2=O(200), lesson="One store, one argon2id hash both stacks can verify.")
+          v1=answer(200), v2=answer(200),
+          lesson="One store, one argon2id hash both stacks can verify.")
 def _(w: World, me: AppClient) -> Exchange:
     user = w.register(w.other(me))
     return me.login(user.name.upper(), PASSWORD)
@@ -416,7 +419,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 @scenario("user_deleted_token_alive", "cross-app store",
           "Use a token after the user was deleted",
-          v1=O(401, "user_not_found"), v2=O(401, "user_not_found"),
+          v1=answer(401, "user_not_found"), v2=answer(401, "user_not_found"),
           lesson="v1's identity() and v2's user_lookup_loader both find no user.")
 def _(w: World, me: AppClient) -> Exchange:
     user = w.register(me)
@@ -427,7 +430,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 @scenario("admin_demoted_token_alive", "cross-app store",
           "An admin, demoted after logging in, deletes an item",
-          v1=O(403, "admin_required"), v2=O(200), verdict="differs",
+          v1=answer(403, "admin_required"), v2=answer(200), verdict="differs",
           reason="v1 reads is_admin from the store on every request; v2's is_admin claim "
                  "lives until the access token expires (15 min)",
           lesson="Claims save a lookup per request and go stale: keep access tokens short.")
@@ -441,7 +444,7 @@ def _(w: World, me: AppClient) -> Exchange:
 
 @scenario("throttle_across_apps", "cross-app store",
           "Log in after 10 failures split across both apps",
-          v1=O(429, "too_many_attempts"), v2=O(429, "too_many_attempts"),
+          v1=answer(429, "too_many_attempts"), v2=answer(429, "too_many_attempts"),
           lesson="Failed logins are counted in the shared store: both apps throttle together.")
 def _(w: World, me: AppClient) -> Exchange:
     user = w.register(me)

@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -70,10 +69,10 @@ class AppServer:
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited during start-up:\n{self.log()}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{self.base_url}/items", timeout=2) as r:
-                    if r.status == 200 and r.headers.get_content_type() == "application/json":
-                        return
+            with (contextlib.suppress(OSError),
+                  urllib.request.urlopen(f"{self.base_url}/items", timeout=2) as r):
+                if r.status == 200 and r.headers.get_content_type() == "application/json":
+                    return
             time.sleep(0.05)
         raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s:\n{self.log()}")
 

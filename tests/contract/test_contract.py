@@ -4,8 +4,8 @@
 import pytest
 
 from shared import ConfigError
-from tests.contract.conftest import LOGIN_PATH, PASSWORD, PREFIX, Api, make_app
 from sidebyside.tokens import hs256, sign, v1_claims, v2_claims
+from tests.contract.conftest import LOGIN_PATH, PASSWORD, PREFIX, Api, make_app
 
 
 def error_of(response) -> tuple[int, str | None]:

@@ -11,8 +11,8 @@ from flask_jwt import JWT, jwt_required
 from flask_restful import Api as PlainApi
 from flask_restful import Resource
 
-from tests.contract.conftest import Api
 from sidebyside.tokens import decode_unverified, hs256, v1_claims, v2_claims
+from tests.contract.conftest import Api
 
 
 def test_stack_versions():

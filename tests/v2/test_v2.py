@@ -10,8 +10,8 @@ from flask_jwt_extended import JWTManager, create_access_token, decode_token, jw
 from flask_restful import Api as PlainApi
 from flask_restful import Resource
 
-from tests.contract.conftest import PASSWORD, Api, make_app
 from sidebyside.tokens import decode_unverified, hs256, v1_claims, v2_claims
+from tests.contract.conftest import PASSWORD, Api, make_app
 
 
 def test_stack_versions():
