@@ -24,7 +24,7 @@ test-v1: venvs
 	$(V1) -m pytest tests/shared tests/contract tests/v1
 
 test-v2: venvs
-	$(V2) -m pytest tests/shared tests/contract tests/v2 tests/parity tests/docs
+	$(V2) -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/docs
 
 lint: venvs
 	.venv-v2/bin/ruff check .

@@ -14,7 +14,7 @@ from flask_restful import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.local import LocalProxy
 
-from shared import ConfigError, Store, StoreError, TooManyAttempts
+from shared import ConfigError, Store, StoreError, TooManyAttempts, ValidationError
 from shared.signing_keys import dev_mode, load_signing_key
 from shared.validation import json_object
 
@@ -89,7 +89,11 @@ def register_error_handlers(app: Flask) -> None:
 
 def json_body(required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
     """The request's JSON object with exactly these fields, or a 400 validation_error."""
-    return json_object(request.get_json(silent=True), required, optional)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # "[[[[…": silent=True only swallows ValueError
+        raise ValidationError("The request body is nested too deeply.") from None
+    return json_object(body, required, optional)
 
 
 def _env_int(name: str, default: int) -> int:

@@ -20,19 +20,31 @@ def _text(value: Any, field: str, max_len: int, min_len: int = 1) -> str:
         raise ValidationError(f"'{field}' must be a string.")
     if "\x00" in value:
         raise ValidationError(f"'{field}' must not contain NUL characters.")
+    try:
+        # JSON can carry lone surrogates ("\\ud800"); they cannot be stored or hashed as UTF-8.
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(f"'{field}' must be valid Unicode text.") from None
     if not min_len <= len(value) <= max_len:
         raise ValidationError(f"'{field}' must be {min_len} to {max_len} characters long.")
     return value
 
 
-def clean_username(value: Any) -> str:
-    """NFKC-normalize so that visually identical names are one name; strip the edges."""
-    name = unicodedata.normalize("NFKC", _text(value, "username", USERNAME_MAX)).strip()
+def _name(value: Any, field: str, max_len: int) -> str:
+    """A display name: NFKC-normalized so that look-alike forms are one name, edges stripped."""
+    name = unicodedata.normalize("NFKC", _text(value, field, max_len)).strip()
     if not name or not name.isprintable():
-        raise ValidationError("'username' must be printable and not blank.")
-    if len(name) > USERNAME_MAX:
-        raise ValidationError(f"'username' must be 1 to {USERNAME_MAX} characters long.")
+        raise ValidationError(f"'{field}' must be printable and not blank.")
+    if "\ufffd" in name:
+        # U+FFFD is what a decoder leaves of invalid UTF-8 (e.g. a bad %-escape in a URL).
+        raise ValidationError(f"'{field}' must not contain U+FFFD (a decoding error).")
+    if len(name) > max_len:
+        raise ValidationError(f"'{field}' must be 1 to {max_len} characters long.")
     return name
+
+
+def clean_username(value: Any) -> str:
+    return _name(value, "username", USERNAME_MAX)
 
 
 def username_key(name: str) -> str:
@@ -51,10 +63,7 @@ def login_password(value: Any) -> str:
 
 
 def clean_item_name(value: Any) -> str:
-    name = unicodedata.normalize("NFKC", _text(value, "name", ITEM_NAME_MAX)).strip()
-    if not name or not name.isprintable():
-        raise ValidationError("'name' must be printable and not blank.")
-    return name
+    return _name(value, "name", ITEM_NAME_MAX)
 
 
 def clean_price(value: Any) -> float:

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.live"]
+
 REPO = Path(__file__).resolve().parent.parent
 # Which stack this interpreter is: the tests of one stack never import the other's libraries.
 STACK = "v1" if Path(sys.prefix).name == ".venv-v1" else "v2"

@@ -1,0 +1,32 @@
+"""Both apps as real servers (each in its own venv), started once per test session and
+shared by the parity and security suites (a pytest plugin, see tests/conftest.py)."""
+
+from pathlib import Path
+
+import pytest
+
+from sidebyside.matrix import run_all, world_for
+from sidebyside.scenarios import World
+from sidebyside.servers import AppServer, running_apps
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("parity")
+
+
+@pytest.fixture(scope="session")
+def servers(workdir: Path):
+    with running_apps(workdir) as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def world(servers: dict[str, AppServer], workdir: Path) -> World:
+    return world_for(servers, workdir)
+
+
+@pytest.fixture(scope="session")
+def results(world: World):
+    """Every scenario, run once against both servers; each test then checks one."""
+    return run_all(world)
