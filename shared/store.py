@@ -8,7 +8,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import case, create_engine, delete, event, func, select, update
+from sqlalchemy import (
+    bindparam,
+    case,
+    create_engine,
+    delete,
+    event,
+    exists,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
@@ -18,7 +29,10 @@ from shared.errors import AlreadyExists, NotFound, TooManyAttempts
 from shared.models import Base, Item, LoginFailure, RevokedToken, User, utcnow
 from shared.passwords import Passwords
 
-INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+# Runtime files (database, dev secrets); APP_INSTANCE_DIR moves them (tests, deployments).
+INSTANCE_DIR = Path(os.environ.get("APP_INSTANCE_DIR")
+                    or Path(__file__).resolve().parent.parent / "instance")
+SQL_INT_MAX = 2**63 - 1  # the largest id SQLite (and PostgreSQL BIGINT) can hold
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'store.db'}"
 
 
@@ -43,12 +57,25 @@ class ItemRecord:
         return {"id": self.id, "name": self.name, "price": self.price}
 
 
-def _user(row: User) -> UserRecord:
+def _user(row) -> UserRecord:
     return UserRecord(row.id, row.username, row.is_admin, row.created_at)
 
 
-def _item(row: Item) -> ItemRecord:
+def _item(row) -> ItemRecord:
     return ItemRecord(row.id, row.name, row.price)
+
+
+# The reads on every protected request, built once and run through Core: an ORM Session
+# (identity map, unit of work, object loading) per read cost more than the query itself.
+USER_COLUMNS = (User.id, User.username, User.is_admin, User.created_at)
+USER_BY_ID = select(*USER_COLUMNS).where(User.id == bindparam("user_id"))
+ITEM_BY_NAME = select(Item.id, Item.name, Item.price).where(Item.name == bindparam("name"))
+# v2 asks two questions of every token, revoked? and whose?: one statement answers both.
+_one_row = select(literal(1).label("one")).subquery()
+USER_AND_REVOCATION = select(
+    *USER_COLUMNS,
+    exists().where(RevokedToken.jti.in_(bindparam("jtis", expanding=True))).label("revoked"),
+).select_from(_one_row.outerjoin(User, User.id == bindparam("user_id")))
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -185,9 +212,11 @@ class Store:
                 continue  # the other app inserted the row first: bump it instead
 
     def get_user(self, user_id: int) -> UserRecord | None:
-        with self.session() as s:
-            row = s.get(User, user_id)
-            return _user(row) if row else None
+        if not 0 < user_id <= SQL_INT_MAX:  # a larger int would overflow the driver: no user
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(USER_BY_ID, {"user_id": user_id}).first()
+        return _user(row) if row else None
 
     def find_user(self, username: object) -> UserRecord | None:
         key = validation.username_key(validation.clean_username(username))
@@ -196,6 +225,8 @@ class Store:
             return _user(row) if row else None
 
     def delete_user(self, user_id: int) -> None:
+        if not 0 < user_id <= SQL_INT_MAX:
+            raise NotFound("User not found.")
         with self.session.begin() as s:
             if s.execute(delete(User).where(User.id == user_id)).rowcount == 0:
                 raise NotFound("User not found.")
@@ -217,9 +248,9 @@ class Store:
 
     def get_item(self, name: object) -> ItemRecord | None:
         clean = validation.clean_item_name(name)
-        with self.session() as s:
-            row = s.scalar(select(Item).where(Item.name == clean))
-            return _item(row) if row else None
+        with self.engine.connect() as conn:
+            row = conn.execute(ITEM_BY_NAME, {"name": clean}).first()
+        return _item(row) if row else None
 
     def list_items(self) -> list[ItemRecord]:
         with self.session() as s:
@@ -264,11 +295,15 @@ class Store:
                 expires_at = datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
                 s.merge(RevokedToken(jti=jti, expires_at=expires_at))
 
-    def any_revoked(self, jtis: Iterable[str]) -> bool:
-        wanted = [j for j in jtis if j]
-        with self.session() as s:
-            hit = s.scalar(select(RevokedToken.jti).where(RevokedToken.jti.in_(wanted)).limit(1))
-        return hit is not None
+    def user_and_revocation(self, user_id: int | None, jtis: Iterable[str | None]
+                            ) -> tuple[UserRecord | None, bool]:
+        """(the user or None, whether any of these token ids is revoked), in one statement."""
+        if user_id is not None and not 0 < user_id <= SQL_INT_MAX:
+            user_id = None
+        params = {"user_id": user_id, "jtis": [j for j in jtis if j]}
+        with self.engine.connect() as conn:
+            row = conn.execute(USER_AND_REVOCATION, params).one()
+        return (_user(row) if row.id is not None else None), bool(row.revoked)
 
     # --- introspection for tests and the CLI --------------------------------------------
 

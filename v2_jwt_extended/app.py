@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_jwt_extended import JWTManager
 
 from api_common import (
@@ -16,7 +16,7 @@ from api_common import (
     register_error_handlers,
 )
 from shared import UserRecord
-from v2_jwt_extended.blocklist import is_revoked
+from v2_jwt_extended.blocklist import is_revoked, user_id_of
 from v2_jwt_extended.resources.item import Item, ItemList
 from v2_jwt_extended.resources.user import (
     TokenRefresh,
@@ -41,8 +41,10 @@ def init_jwt(app: Flask) -> JWTManager:
 
     @jwt.user_lookup_loader
     def user_lookup(_jwt_header: dict, jwt_payload: dict) -> UserRecord | None:
-        sub = jwt_payload["sub"]
-        return current_store.get_user(int(sub)) if sub.isascii() and sub.isdigit() else None
+        if "jwt_user" in g:  # already read by is_revoked, in the same statement
+            return g.pop("jwt_user")
+        user_id = user_id_of(jwt_payload)
+        return current_store.get_user(user_id) if user_id is not None else None
 
     # Replaces the course's `identity == 1`: admin is data in the store.
     @jwt.additional_claims_loader

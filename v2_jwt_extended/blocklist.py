@@ -6,7 +6,7 @@ so logging out with either token ends the whole login: the refresh token, and ev
 token minted from it by /refresh.
 """
 
-from flask import current_app
+from flask import current_app, g
 from flask_jwt_extended import get_jwt
 
 from api_common import current_store
@@ -17,9 +17,20 @@ def login_claims(refresh_jti: str) -> dict:
 
 
 def is_revoked(_jwt_header: dict, jwt_payload: dict) -> bool:
-    # One query for both ids. Tokens without a jti (never ours) are not "revoked": they fail
-    # elsewhere, and a None in the blocklist would revoke every such token at once.
-    return current_store.any_revoked([jwt_payload.get("jti"), jwt_payload.get("refresh_jti")])
+    """token_in_blocklist_loader. Flask-JWT-Extended asks it first, then user_lookup_loader:
+    one statement answers both, and the user waits in `g` for the lookup (app.py)."""
+    # Tokens without a jti (never ours) are not "revoked": they fail elsewhere, and a None
+    # in the blocklist would revoke every such token at once.
+    user, revoked = current_store.user_and_revocation(
+        user_id_of(jwt_payload), [jwt_payload.get("jti"), jwt_payload.get("refresh_jti")]
+    )
+    g.jwt_user = user
+    return revoked
+
+
+def user_id_of(jwt_payload: dict) -> int | None:
+    sub = jwt_payload.get("sub")
+    return int(sub) if isinstance(sub, str) and sub.isascii() and sub.isdigit() else None
 
 
 def revoke_current_login() -> None:

@@ -96,9 +96,10 @@ def test_twenty_concurrent_registrations_from_two_processes_leave_one_row(store,
     assert store.row_counts()["users"] == 1
 
 
-BAD_USERNAMES = [None, 7, 1.5, True, [], {}, "", "   ", "a" * 65, "bob\x00", "tab\there"]
+BAD_USERNAMES = [None, 7, 1.5, True, [], {}, "", "   ", "a" * 65, "bob\x00", "tab\there",
+                 "bob\ud800"]
 BAD_PASSWORDS = [None, 12345678, True, ["password123"], "", "short", "p" * 257,
-                 "password\x00123"]
+                 "password\x00123", "password\udfff"]
 BAD_PRICES = [math.nan, math.inf, -math.inf, -0.01, -1, "12", None, True, [], 10**400 // 10**300,
               10**30]
 
@@ -129,7 +130,8 @@ def test_items_reject_bad_price_and_write_nothing(store, price):
     assert store.row_counts() == before
 
 
-@pytest.mark.parametrize("name", [None, 3, "", "  ", "x" * 81, "nul\x00"])
+@pytest.mark.parametrize("name", [None, 3, "", "  ", "x" * 81, "nul\x00", "lone\ud800",
+                                  "bad\ufffdutf8"])
 def test_items_reject_bad_name_and_write_nothing(store, name):
     before = store.row_counts()
     with pytest.raises(ValidationError):
@@ -143,6 +145,12 @@ def test_usernames_are_unique_without_regard_to_case_or_unicode_form(store):
         with pytest.raises(AlreadyExists):
             store.register(variant, "password123")
     assert store.authenticate("\uff22\uff2f\uff22", "password123").username == "Bob"
+
+
+def test_login_with_a_lone_surrogate_password_is_a_validation_error(store):
+    store.register("ivan", "password123")
+    with pytest.raises(ValidationError):
+        store.authenticate("ivan", "a\udfffb")
 
 
 def test_authenticate_wrong_password_unknown_user_and_unreadable_hash(store):
@@ -213,16 +221,28 @@ def test_admin_flag_and_user_deletion(store):
         store.delete_user(user.id)
     with pytest.raises(NotFound):
         store.set_admin("gina", False)
+    assert store.get_user(10**20) is None  # beyond SQLite's INTEGER: no user, not an error
+    with pytest.raises(NotFound):
+        store.delete_user(-(10**20))
 
 
 def test_revocation_is_checked_and_expired_entries_are_pruned(store):
     now = int(time.time())
     store.revoke([("live", now + 600), ("dead", now - 5)])
-    assert store.any_revoked(["x", "live"]) is True
-    assert store.any_revoked([None, "y"]) is False
+    assert store.user_and_revocation(None, ["x", "live"]) == (None, True)
+    assert store.user_and_revocation(None, [None, "y"]) == (None, False)
     store.revoke([("another", now + 600)])  # each revoke prunes what has expired
     assert store.row_counts()["revoked_tokens"] == 2
-    assert store.any_revoked(["dead"]) is False
+    assert store.user_and_revocation(None, ["dead"]) == (None, False)
+
+
+def test_user_and_revocation_answer_together(store):
+    user = store.register("judy", "password123")
+    store.revoke([("gone", int(time.time()) + 600)])
+    assert store.user_and_revocation(user.id, ["ok"]) == (user, False)
+    assert store.user_and_revocation(user.id, ["ok", "gone"]) == (user, True)
+    assert store.user_and_revocation(999, ["gone"]) == (None, True)
+    assert store.user_and_revocation(10**30, []) == (None, False)
 
 
 def test_cli_grants_and_revokes_admin_and_lists_users(store, db_url):
