@@ -74,7 +74,9 @@ ITEM_BY_NAME = select(Item.id, Item.name, Item.price).where(Item.name == bindpar
 _one_row = select(literal(1).label("one")).subquery()
 USER_AND_REVOCATION = select(
     *USER_COLUMNS,
-    exists().where(RevokedToken.jti.in_(bindparam("jtis", expanding=True))).label("revoked"),
+    # Two fixed parameters, not an expanding list: that would re-render the SQL every call.
+    exists().where(RevokedToken.jti.in_([bindparam("jti"), bindparam("linked_jti")]))
+    .label("revoked"),
 ).select_from(_one_row.outerjoin(User, User.id == bindparam("user_id")))
 
 
@@ -295,12 +297,12 @@ class Store:
                 expires_at = datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
                 s.merge(RevokedToken(jti=jti, expires_at=expires_at))
 
-    def user_and_revocation(self, user_id: int | None, jtis: Iterable[str | None]
-                            ) -> tuple[UserRecord | None, bool]:
-        """(the user or None, whether any of these token ids is revoked), in one statement."""
+    def user_and_revocation(self, user_id: int | None, jti: str | None,
+                            linked_jti: str | None = None) -> tuple[UserRecord | None, bool]:
+        """(the user or None, whether either token id is revoked), in one statement."""
         if user_id is not None and not 0 < user_id <= SQL_INT_MAX:
             user_id = None
-        params = {"user_id": user_id, "jtis": [j for j in jtis if j]}
+        params = {"user_id": user_id, "jti": jti, "linked_jti": linked_jti}  # NULL matches none
         with self.engine.connect() as conn:
             row = conn.execute(USER_AND_REVOCATION, params).one()
         return (_user(row) if row.id is not None else None), bool(row.revoked)

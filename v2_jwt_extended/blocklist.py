@@ -22,7 +22,7 @@ def is_revoked(_jwt_header: dict, jwt_payload: dict) -> bool:
     # Tokens without a jti (never ours) are not "revoked": they fail elsewhere, and a None
     # in the blocklist would revoke every such token at once.
     user, revoked = current_store.user_and_revocation(
-        user_id_of(jwt_payload), [jwt_payload.get("jti"), jwt_payload.get("refresh_jti")]
+        user_id_of(jwt_payload), jwt_payload.get("jti"), jwt_payload.get("refresh_jti")
     )
     g.jwt_user = user
     return revoked

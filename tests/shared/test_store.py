@@ -229,20 +229,21 @@ def test_admin_flag_and_user_deletion(store):
 def test_revocation_is_checked_and_expired_entries_are_pruned(store):
     now = int(time.time())
     store.revoke([("live", now + 600), ("dead", now - 5)])
-    assert store.user_and_revocation(None, ["x", "live"]) == (None, True)
-    assert store.user_and_revocation(None, [None, "y"]) == (None, False)
+    assert store.user_and_revocation(None, "x", "live") == (None, True)
+    assert store.user_and_revocation(None, None, "y") == (None, False)
     store.revoke([("another", now + 600)])  # each revoke prunes what has expired
     assert store.row_counts()["revoked_tokens"] == 2
-    assert store.user_and_revocation(None, ["dead"]) == (None, False)
+    assert store.user_and_revocation(None, "dead") == (None, False)
 
 
 def test_user_and_revocation_answer_together(store):
     user = store.register("judy", "password123")
     store.revoke([("gone", int(time.time()) + 600)])
-    assert store.user_and_revocation(user.id, ["ok"]) == (user, False)
-    assert store.user_and_revocation(user.id, ["ok", "gone"]) == (user, True)
-    assert store.user_and_revocation(999, ["gone"]) == (None, True)
-    assert store.user_and_revocation(10**30, []) == (None, False)
+    assert store.user_and_revocation(user.id, "ok") == (user, False)
+    assert store.user_and_revocation(user.id, "ok", "gone") == (user, True)
+    assert store.user_and_revocation(user.id, "gone", None) == (user, True)
+    assert store.user_and_revocation(999, "gone") == (None, True)
+    assert store.user_and_revocation(10**30, None) == (None, False)
 
 
 def test_cli_grants_and_revokes_admin_and_lists_users(store, db_url):
