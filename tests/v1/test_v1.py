@@ -168,3 +168,22 @@ def test_before_first_request_is_gone():
 def test_request_ctx_stack_still_exists_but_is_deprecated():
     with pytest.warns(DeprecationWarning, match="_request_ctx_stack"):
         from flask import _request_ctx_stack  # noqa: F401
+
+
+def test_flask_jwt_declares_a_pyjwt_that_cannot_import_here():
+    from importlib.metadata import requires
+
+    assert "PyJWT<1.5.0,>=1.4.0" in requires("flask-jwt")  # its own pin...
+    # ...and PyJWT 1.4.x does `from collections import Mapping`, gone since Python 3.10:
+    with pytest.raises(ImportError, match="cannot import name 'Mapping' from 'collections'"):
+        from collections import Mapping  # noqa: F401
+
+
+def test_pyjwt_1_7_encode_returns_bytes_as_flask_jwt_expects():
+    assert isinstance(jwt.encode({"identity": 1}, "k" * 32, algorithm="HS256"), bytes)
+
+
+def test_one_distribution_provides_the_jwt_module():
+    from importlib.metadata import packages_distributions
+
+    assert packages_distributions()["jwt"] == ["PyJWT"]
