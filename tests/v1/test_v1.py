@@ -176,7 +176,7 @@ def test_flask_jwt_declares_a_pyjwt_that_cannot_import_here():
     assert "PyJWT<1.5.0,>=1.4.0" in requires("flask-jwt")  # its own pin...
     # ...and PyJWT 1.4.x does `from collections import Mapping`, gone since Python 3.10:
     with pytest.raises(ImportError, match="cannot import name 'Mapping' from 'collections'"):
-        from collections import Mapping  # noqa: F401
+        from collections import Mapping  # noqa: F401, UP035  (the old location, on purpose)
 
 
 def test_pyjwt_1_7_encode_returns_bytes_as_flask_jwt_expects():
