@@ -1,0 +1,37 @@
+"""Each app's requests.http, as a learner runs it: its `# $` shell lines, in order, with curl,
+against the app as a real server."""
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from sidebyside.servers import REPO, AppServer
+
+EXPECTED = {  # the status of every request in the file, in order
+    "v1": [201, 200, 200, 201, 200, 200, 200, 200, 403, 200, 200, 401],
+    "v2": [201, 200, 200, 201, 200, 200, 200, 200, 403, 403, 200, 200, 401, 200, 401, 401],
+}
+
+
+def shell_lines(app: str) -> list[str]:
+    folder = {"v1": "v1_basic_jwt", "v2": "v2_jwt_extended"}[app]
+    text = (REPO / folder / "requests.http").read_text()
+    return [line[4:] for line in text.splitlines() if line.startswith("# $ ")]
+
+
+@pytest.mark.parametrize("app", ["v1", "v2"])
+def test_requests_http_sequence_runs_with_curl(app, servers: dict[str, AppServer]):
+    assert shutil.which("curl"), "curl is part of the machine image"
+    server = servers[app]
+    lines = shell_lines(app)
+    lines[0] = f"BASE={server.base_url}"  # the live server's port instead of the default
+    env = {**os.environ, "DATABASE_URL": server.env["DATABASE_URL"]}
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(lines)], cwd=REPO,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    statuses = [int(s) for s in re.findall(r" \[(\d{3})\]$", done.stdout, re.MULTILINE)]
+    assert statuses == EXPECTED[app], done.stdout
+    assert '"error": "internal_error"' not in done.stdout
