@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.local import LocalProxy
 
 from shared import ConfigError, Store, StoreError, TooManyAttempts, ValidationError
-from shared.signing_keys import dev_mode, load_signing_key
+from shared.signing_keys import load_signing_key
 from shared.validation import json_object
 
 # The store of the current app, as `current_user` is the user of the current request.
@@ -116,7 +116,6 @@ def configure(app: Flask, app_name: str, config: Mapping[str, Any] | None) -> No
     )
     app.config.from_mapping(config or {})
     app.config["JWT_SECRET_KEY"] = load_signing_key(app_name, app.config["JWT_SECRET_KEY"])
-    app.config["DEV_MODE"] = dev_mode()
 
 
 def init_store(app: Flask) -> Store:

@@ -15,7 +15,8 @@ TEST_ONLY_CHEAP = {"time_cost": 1, "memory_cost": 64, "parallelism": 1}
 class Passwords:
     def __init__(self, cheap_for_tests: bool = False):
         self.hasher = PasswordHasher(**(TEST_ONLY_CHEAP if cheap_for_tests else OWASP_MINIMUM))
-        self._dummy_hash: str | None = None
+        # Made now, not on first use: else the first unknown-user login would cost two hashes.
+        self._dummy_hash = self.hasher.hash("not a real password, only for timing")
 
     def hash(self, password: str) -> str:
         return self.hasher.hash(password)
@@ -36,6 +37,4 @@ class Passwords:
     def burn_time(self, password: str) -> None:
         """Spend what a real verify costs, so an unknown username answers as slowly as a
         wrong password (no user enumeration by timing)."""
-        if self._dummy_hash is None:
-            self._dummy_hash = self.hasher.hash("not a real password, only for timing")
         self.verify(self._dummy_hash, password)

@@ -18,15 +18,15 @@ from v1_basic_jwt.resources.item import Item, ItemList
 from v1_basic_jwt.resources.user import User, UserRegister
 from v1_basic_jwt.security import authenticate, check_auth_body, identity, read_token
 
-# Flask-JWT's JWTError.error strings → the contract's error codes.
-ERROR_CODES = {
-    "Authorization Required": "authorization_required",
-    "Invalid JWT header": "invalid_token",
-    "Invalid token": "invalid_token",
-    "Invalid JWT": "user_not_found",
-    "Bad Request": "invalid_credentials",
+# Flask-JWT's JWTError.error → the contract's code and message (None: Flask-JWT's description).
+ERRORS = {
+    "Authorization Required": ("authorization_required",
+                               "Request does not contain an access token."),
+    "Invalid JWT header": ("invalid_token", None),
+    "Invalid token": ("invalid_token", None),
+    "Invalid JWT": ("user_not_found", "The token's user does not exist."),
+    "Bad Request": ("invalid_credentials", "Invalid credentials."),
 }
-
 
 def init_jwt(app: Flask) -> JWT:
     app.config.setdefault("JWT_EXPIRATION_DELTA", timedelta(seconds=300))
@@ -36,15 +36,11 @@ def init_jwt(app: Flask) -> JWT:
 
     @jwt.jwt_error_handler
     def jwt_error(e: JWTError):
-        code = ERROR_CODES.get(e.error, "invalid_token")
-        message = {
-            "authorization_required": "Request does not contain an access token.",
-            "user_not_found": "The token's user does not exist.",
-            "invalid_credentials": "Invalid credentials.",
-        }.get(code, e.description)
-        if e.description == "Signature has expired":
+        if e.description == "Signature has expired":  # PyJWT's ExpiredSignatureError, wrapped
             code, message = "token_expired", "The token has expired."
-        return error_response(e.status_code, code, message)
+        else:
+            code, message = ERRORS.get(e.error, ("invalid_token", None))
+        return error_response(e.status_code, code, message or e.description)
 
     @app.before_request
     def validate_auth_body() -> None:
