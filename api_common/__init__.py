@@ -6,7 +6,8 @@ out of the two app folders keeps `diff -ru v1_basic_jwt v2_jwt_extended` about t
 """
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app, jsonify, request
@@ -119,8 +120,6 @@ def configure(app: Flask, app_name: str, config: Mapping[str, Any] | None) -> No
 
 
 def init_store(app: Flask) -> Store:
-    from datetime import timedelta
-
     store = Store(
         app.config["DATABASE_URL"],
         cheap_hashing_for_tests=app.config["CHEAP_PASSWORD_HASHING_FOR_TESTS"],
@@ -132,7 +131,7 @@ def init_store(app: Flask) -> Store:
     return store
 
 
-def serve(create_app, default_port: int) -> None:
+def serve(create_app: Callable[[], Flask], default_port: int) -> None:
     """`python -m <app>`: serve on HOST:PORT (127.0.0.1 by default), never in debug mode."""
     try:
         app = create_app()
