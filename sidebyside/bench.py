@@ -22,7 +22,7 @@ from pathlib import Path
 
 from shared import Store
 from sidebyside.clients import client_for
-from sidebyside.servers import REPO, _die_with_parent, free_port, server_env
+from sidebyside.servers import REPO, die_with_parent, free_port, server_env
 
 PASSWORD = "correct horse battery"
 
@@ -94,7 +94,7 @@ class Gunicorn:
             [str(gunicorn), "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{self.port}",
              "--log-level", "warning", f'sidebyside.bench_wsgi:create_app("{stack}")'],
             cwd=REPO, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=_die_with_parent)
+            start_new_session=True, preexec_fn=die_with_parent)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

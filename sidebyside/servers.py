@@ -25,7 +25,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child, before exec: if the harness dies (even by SIGKILL), the kernel sends the
     server SIGTERM, so no server outlives the test run that started it."""
     if sys.platform == "linux":
@@ -59,7 +59,7 @@ class AppServer:
         self.process = subprocess.Popen(
             [str(self.python), "-m", APPS[self.name]], cwd=REPO, env=env,
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=_die_with_parent,
+            start_new_session=True, preexec_fn=die_with_parent,
         )
         log.close()
 
