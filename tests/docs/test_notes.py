@@ -65,3 +65,24 @@ def test_every_pitfall_of_the_reference_list_is_covered():
     pitfalls = "\n".join(table_rows("## Pitfalls"))
     for symptom in symptoms:
         assert symptom in pitfalls, symptom
+
+
+def python_snippets() -> list[tuple[str, list[str]]]:
+    """(the last app file named before the block, the block's lines) per python block."""
+    snippets, last_file = [], None
+    for part in re.split(r"(```python\n.*?```)", NOTES, flags=re.DOTALL):
+        if part.startswith("```python"):
+            snippets.append((last_file, part.splitlines()[1:-1]))
+        else:
+            files = re.findall(r"`((?:v1_basic_jwt|v2_jwt_extended)/[\w/]+\.py)`", part)
+            last_file = files[-1] if files else last_file
+    return snippets
+
+
+@pytest.mark.parametrize(("path", "lines"), python_snippets(), ids=lambda v: str(v)[:40])
+def test_code_shown_in_the_notes_is_the_code_in_the_file(path, lines):
+    assert path, "a code block must follow the name of the file it comes from"
+    source = {line.strip() for line in (REPO / path).read_text().splitlines()}
+    for line in lines:
+        if line.strip() and "..." not in line:
+            assert line.strip() in source, f"{path} has no line {line.strip()!r}"
