@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Boolean, DateTime, Float, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.validation import USERNAME_KEY_MAX
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
@@ -22,7 +24,7 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64))
     # Case-folded: the unique constraint that makes 'Bob' and 'bob' one account, also when two
     # app processes insert at the same moment.
-    username_key: Mapped[str] = mapped_column(String(64), unique=True)
+    username_key: Mapped[str] = mapped_column(String(USERNAME_KEY_MAX), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -50,6 +52,6 @@ class LoginFailure(Base):
 
     __tablename__ = "login_failures"
 
-    username_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username_key: Mapped[str] = mapped_column(String(USERNAME_KEY_MAX), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

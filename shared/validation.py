@@ -47,9 +47,16 @@ def clean_username(value: Any) -> str:
     return _name(value, "username", USERNAME_MAX)
 
 
+# Casefolding lengthens a name: at most twice over all of Unicode ('ß' -> 'ss', measured after
+# NFKC); the column leaves a margin.
+USERNAME_KEY_MAX = 3 * USERNAME_MAX
+
+
 def username_key(name: str) -> str:
-    """The uniqueness key: 'Bob', 'BOB' and full-width 'bob' (U+FF42...) are one user."""
-    return unicodedata.normalize("NFKC", name).casefold()
+    """The uniqueness key: 'Bob', 'BOB' and full-width 'bob' (U+FF42...) are one user.
+    NFKC again after casefolding, whose output need not be normalized (Unicode's NFKC_Casefold
+    idea)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
 
 
 def clean_password(value: Any) -> str:

@@ -33,12 +33,17 @@ def user_id_of(jwt_payload: dict) -> int | None:
     return int(sub) if isinstance(sub, str) and sub.isascii() and sub.isdigit() else None
 
 
+# Tokens configured never to expire (JWT_*_TOKEN_EXPIRES=False) stay revoked "forever".
+NEVER = 253402300799  # 9999-12-31T23:59:59Z
+
+
 def revoke_current_login() -> None:
     payload = get_jwt()
-    revoked = [(payload["jti"], payload["exp"])]
+    revoked = [(payload["jti"], payload.get("exp", NEVER))]
     if "refresh_jti" in payload:
         # The refresh token was issued at or before this access token, so it expires no
         # later than this bound; its entry may outlive it a little, never the reverse.
-        lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds()
-        revoked.append((payload["refresh_jti"], int(payload["iat"] + lifetime)))
+        lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
+        expires = int(payload["iat"] + lifetime.total_seconds()) if lifetime else NEVER
+        revoked.append((payload["refresh_jti"], expires))
     current_store.revoke(revoked)

@@ -268,3 +268,16 @@ def test_store_imports_no_flask_or_werkzeug():
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                           text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_username_key_fits_its_column_whatever_casefolding_does(store):
+    from shared.models import User as UserRow
+    from shared.validation import USERNAME_MAX, username_key
+
+    longest = "\u00df" * USERNAME_MAX  # 'ß': the worst case, two characters after casefolding
+    key = username_key(longest)
+    assert len(key) == 2 * USERNAME_MAX
+    assert len(key) <= UserRow.__table__.c.username_key.type.length
+    assert store.register(longest, "password123").username == longest
+    # casefolding can leave a string unnormalized; the key is normalized again
+    assert username_key("\u1e9e") == username_key("SS") == "ss"

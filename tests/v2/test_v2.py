@@ -215,3 +215,15 @@ def test_default_error_statuses_are_422_for_malformed_tokens(secret_key):
     client = app.test_client()
     assert client.get("/plain", headers={"Authorization": "Bearer garbage"}).status_code == 422
     assert client.get("/plain").get_json() == {"msg": "Missing Authorization Header"}
+
+
+def test_logout_works_with_tokens_that_never_expire(db_url, secret_key):
+    app = make_app(db_url, secret_key, JWT_ACCESS_TOKEN_EXPIRES=False,
+                   JWT_REFRESH_TOKEN_EXPIRES=False)
+    api = Api(app, app.test_client(), secret_key)
+    name, _ = api.register()
+    tokens = login(api, name)
+    assert "exp" not in decode_unverified(tokens["access_token"])[1]
+    assert api.call("POST", "/logout", token=tokens["access_token"]).status_code == 200
+    assert err(api.call("POST", "/refresh", token=tokens["refresh_token"])) == (
+        401, "token_revoked")
