@@ -90,11 +90,13 @@ class Gunicorn:
                # The benchmark logs in hundreds of times as one user: no throttling here.
                "LOGIN_MAX_FAILURES": "1000000000"}
         gunicorn = REPO / f".venv-{stack}" / "bin" / "gunicorn"
-        self.process = subprocess.Popen(
-            [str(gunicorn), "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", f'sidebyside.bench_wsgi:create_app("{stack}")'],
-            cwd=REPO, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=die_with_parent)
+        with log.open("ab") as log_file:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [str(gunicorn), "-w", str(workers), "-k", "sync", "-b",
+                 f"127.0.0.1:{self.port}", "--log-level", "warning",
+                 f'sidebyside.bench_wsgi:create_app("{stack}")'],
+                cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                start_new_session=True, preexec_fn=die_with_parent)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

@@ -112,3 +112,20 @@ def test_a_killed_harness_leaves_no_server_behind(tmp_path: Path):
     while any(_alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_alive(p) for p in pids)
+
+
+@pytest.mark.parametrize("stack", ["v1", "v2"])
+def test_statuses_under_gunicorn(stack, tmp_path: Path):
+    """The trap shows only under a production server: check the contract under gunicorn too."""
+    from sidebyside.bench import Gunicorn, http_request, send
+
+    server = Gunicorn(stack, f"sqlite:///{tmp_path / 'g.db'}", 1, tmp_path / "gunicorn.log")
+    try:
+        prefix = "JWT" if stack == "v1" else "Bearer"
+        for headers, code in [({}, b"authorization_required"),
+                              ({"Authorization": f"{prefix} garbage"}, b"invalid_token")]:
+            answer = send(server.port, http_request("GET", "/item/chair", headers))
+            assert answer.startswith(b"HTTP/1.1 401"), answer[:300]
+            assert b"application/json" in answer and code in answer, answer[:300]
+    finally:
+        server.stop()
