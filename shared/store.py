@@ -57,6 +57,15 @@ class ItemRecord:
         return {"id": self.id, "name": self.name, "price": self.price}
 
 
+def _storable_id(user_id: int | None) -> bool:
+    """Whether an id can name a row at all: a larger int would overflow the driver."""
+    return user_id is not None and 0 < user_id <= SQL_INT_MAX
+
+
+def _key(username: object) -> str:
+    return validation.username_key(validation.clean_username(username))
+
+
 def _user(row) -> UserRecord:
     return UserRecord(row.id, row.username, row.is_admin, row.created_at)
 
@@ -214,27 +223,27 @@ class Store:
                 continue  # the other app inserted the row first: bump it instead
 
     def get_user(self, user_id: int) -> UserRecord | None:
-        if not 0 < user_id <= SQL_INT_MAX:  # a larger int would overflow the driver: no user
+        if not _storable_id(user_id):
             return None
         with self.engine.connect() as conn:
             row = conn.execute(USER_BY_ID, {"user_id": user_id}).first()
         return _user(row) if row else None
 
     def find_user(self, username: object) -> UserRecord | None:
-        key = validation.username_key(validation.clean_username(username))
+        key = _key(username)
         with self.session() as s:
             row = s.scalar(select(User).where(User.username_key == key))
             return _user(row) if row else None
 
     def delete_user(self, user_id: int) -> None:
-        if not 0 < user_id <= SQL_INT_MAX:
+        if not _storable_id(user_id):
             raise NotFound("User not found.")
         with self.session.begin() as s:
             if s.execute(delete(User).where(User.id == user_id)).rowcount == 0:
                 raise NotFound("User not found.")
 
     def set_admin(self, username: object, is_admin: bool) -> UserRecord:
-        key = validation.username_key(validation.clean_username(username))
+        key = _key(username)
         with self.session.begin() as s:
             row = s.scalar(select(User).where(User.username_key == key))
             if row is None:
@@ -300,9 +309,8 @@ class Store:
     def user_and_revocation(self, user_id: int | None, jti: str | None,
                             linked_jti: str | None = None) -> tuple[UserRecord | None, bool]:
         """(the user or None, whether either token id is revoked), in one statement."""
-        if user_id is not None and not 0 < user_id <= SQL_INT_MAX:
-            user_id = None
-        params = {"user_id": user_id, "jti": jti, "linked_jti": linked_jti}  # NULL matches none
+        params = {"user_id": user_id if _storable_id(user_id) else None,
+                  "jti": jti, "linked_jti": linked_jti}  # a NULL id matches nothing
         with self.engine.connect() as conn:
             row = conn.execute(USER_AND_REVOCATION, params).one()
         return (_user(row) if row.id is not None else None), bool(row.revoked)
