@@ -8,11 +8,9 @@ python -m sidebyside.bench [--rounds 3] [--seconds 3] [--workers 1]
 """
 
 import argparse
-import os
 import secrets
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -22,7 +20,7 @@ from pathlib import Path
 
 from shared import Store
 from sidebyside.clients import client_for
-from sidebyside.servers import REPO, die_with_parent, free_port, server_env
+from sidebyside.servers import AppServer, server_env
 
 PASSWORD = "correct horse battery"
 
@@ -82,33 +80,27 @@ def http_request(method: str, path: str, headers: dict[str, str] | None = None,
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-class Gunicorn:
-    def __init__(self, stack: str, db_url: str, workers: int, log: Path):
-        self.stack, self.port = stack, free_port()
-        self.secret = secrets.token_hex(32)
-        env = {**server_env(db_url), "JWT_SECRET_KEY": self.secret,
-               # The benchmark logs in hundreds of times as one user: no throttling here.
-               "LOGIN_MAX_FAILURES": "1000000000"}
-        gunicorn = REPO / f".venv-{stack}" / "bin" / "gunicorn"
-        with log.open("ab") as log_file:  # the child keeps its own copy of the descriptor
-            self.process = subprocess.Popen(
-                [str(gunicorn), "-w", str(workers), "-k", "sync", "-b",
-                 f"127.0.0.1:{self.port}", "--log-level", "warning",
-                 f'sidebyside.bench_wsgi:create_app("{stack}")'],
-                cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-                start_new_session=True, preexec_fn=die_with_parent)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                send(self.port, http_request("GET", "/bench/bare"))
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"gunicorn {stack} did not start:\n{log.read_text()[-2000:]}")
+@dataclass
+class GunicornServer(AppServer):
+    """One app under gunicorn (sync workers), with a bare endpoint for the ceiling."""
 
-    def stop(self) -> None:
-        os.killpg(self.process.pid, 15)
-        self.process.wait(timeout=10)
+    workers: int = 1
+
+    def argv(self) -> list[str]:
+        gunicorn = self.python.parent / "gunicorn"
+        return [str(gunicorn), "-w", str(self.workers), "-k", "sync", "-b",
+                f"127.0.0.1:{self.port}", "--log-level", "warning",
+                f'sidebyside.bench_wsgi:create_app("{self.name}")']
+
+
+def start_gunicorn(stack: str, db_url: str, workers: int, log: Path) -> GunicornServer:
+    # The benchmark logs in hundreds of times as one user: no throttling here.
+    env = {**server_env(db_url), "JWT_SECRET_KEY": secrets.token_hex(32),
+           "LOGIN_MAX_FAILURES": "1000000000"}
+    server = GunicornServer(stack, env, log, workers=workers)
+    server.start()
+    server.wait_ready()
+    return server
 
 
 def bench(rounds: int, seconds: float, workers: int) -> dict[tuple[str, str], Sample]:
@@ -118,7 +110,8 @@ def bench(rounds: int, seconds: float, workers: int) -> dict[tuple[str, str], Sa
         store = Store(db_url)
         store.init_schema()
         store.create_item("chair", 12.5)
-        servers = {s: Gunicorn(s, db_url, workers, Path(tmp) / f"{s}.log") for s in ("v1", "v2")}
+        servers = {s: start_gunicorn(s, db_url, workers, Path(tmp) / f"{s}.log")
+                   for s in ("v1", "v2")}
         try:
             requests = {}
             for stack, server in servers.items():

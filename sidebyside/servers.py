@@ -52,16 +52,19 @@ class AppServer:
     def secret(self) -> str:
         return self.env["JWT_SECRET_KEY"]
 
+    def argv(self) -> list[str]:
+        """The command that serves the app on self.port (the bench runs gunicorn instead)."""
+        return [str(self.python), "-m", APPS[self.name]]
+
     def start(self) -> None:
         self.port = free_port()
         env = {**self.env, "HOST": "127.0.0.1", "PORT": str(self.port)}
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [str(self.python), "-m", APPS[self.name]], cwd=REPO, env=env,
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=die_with_parent,
-        )
-        log.close()
+        with self.log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                self.argv(), cwd=REPO, env=env,
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True, preexec_fn=die_with_parent,
+            )
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         """Ready = the first JSON-serving request succeeds."""

@@ -117,9 +117,9 @@ def test_a_killed_harness_leaves_no_server_behind(tmp_path: Path):
 @pytest.mark.parametrize("stack", ["v1", "v2"])
 def test_statuses_under_gunicorn(stack, tmp_path: Path):
     """The trap shows only under a production server: check the contract under gunicorn too."""
-    from sidebyside.bench import Gunicorn, http_request, send
+    from sidebyside.bench import http_request, send, start_gunicorn
 
-    server = Gunicorn(stack, f"sqlite:///{tmp_path / 'g.db'}", 1, tmp_path / "gunicorn.log")
+    server = start_gunicorn(stack, f"sqlite:///{tmp_path / 'g.db'}", 1, tmp_path / "gunicorn.log")
     try:
         prefix = "JWT" if stack == "v1" else "Bearer"
         for headers, code in [({}, b"authorization_required"),
