@@ -7,6 +7,7 @@ different Flask versions, so everything they have in common lives here and impor
 from shared.errors import (
     AlreadyExists,
     ConfigError,
+    InvalidCredentials,
     NotFound,
     StoreError,
     TooManyAttempts,
@@ -17,6 +18,7 @@ from shared.store import ItemRecord, Store, UserRecord
 __all__ = [
     "AlreadyExists",
     "ConfigError",
+    "InvalidCredentials",
     "ItemRecord",
     "NotFound",
     "Store",

@@ -26,6 +26,11 @@ class NotFound(StoreError):
     status = 404
 
 
+class InvalidCredentials(StoreError):
+    code = "invalid_credentials"
+    status = 401
+
+
 class TooManyAttempts(StoreError):
     code = "too_many_attempts"
     status = 429

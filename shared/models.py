@@ -1,6 +1,7 @@
 """Tables of the shared store (SQLAlchemy 2 typed declarative models)."""
 
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from sqlalchemy import Boolean, DateTime, Float, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -18,6 +19,9 @@ class Base(DeclarativeBase):
 
 class User(Base):
     __tablename__ = "users"
+    # AUTOINCREMENT: SQLite never hands out a deleted user's id again (PostgreSQL's sequence
+    # never does), so an old token cannot name a newer account.
+    __table_args__: ClassVar[dict] = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # As the user typed it (NFKC-normalized), for display.
@@ -28,6 +32,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The account generation: tokens issued before this instant (the account's creation, or its
+    # last password change) are refused by both apps. Microseconds, so that a token minted just
+    # after a change works and one minted just before does not.
+    tokens_valid_from: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Item(Base):
@@ -48,10 +56,12 @@ class RevokedToken(Base):
 
 
 class LoginFailure(Base):
-    """Failed logins per account, counted in the store so both apps throttle together."""
+    """Failed logins per (account, client address), and per client address across accounts
+    (username_key ""), counted in the store so both apps throttle together."""
 
     __tablename__ = "login_failures"
 
     username_key: Mapped[str] = mapped_column(String(USERNAME_KEY_MAX), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

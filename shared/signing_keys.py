@@ -4,7 +4,6 @@ Never in code: from JWT_SECRET_KEY, or, only with APP_DEV_MODE=1, generated once
 under instance/ (one file per app, so a v1 token is never valid at v2 and vice versa).
 """
 
-import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -20,9 +19,6 @@ KNOWN_DEFAULTS = frozenset({
     "change-me", "change_me", "password", "secret-key", "secret_key", "your-secret-key",
     "jwt-secret", "jwt_secret", "dev", "development", "test", "testing", "default",
 })
-
-log = logging.getLogger(__name__)
-
 
 def weakness(key: str) -> str | None:
     """Why a key must not sign tokens, or None when it is acceptable."""
@@ -42,11 +38,10 @@ def load_signing_key(app_name: str, key: str | None = None,
                      instance_dir: Path = INSTANCE_DIR) -> str:
     key = key if key is not None else environ.get("JWT_SECRET_KEY", "")
     if key:
+        # Dev mode too: a server that accepts tokens signed with 'jose' accepts anyone's.
         reason = weakness(key)
-        if reason and not dev_mode(environ):
-            raise ConfigError(f"JWT_SECRET_KEY refused: {reason}. {_HOW_TO}")
         if reason:
-            log.warning("APP_DEV_MODE=1: signing with a weak JWT_SECRET_KEY (%s)", reason)
+            raise ConfigError(f"JWT_SECRET_KEY refused: {reason}. {_HOW_TO}")
         return key
     if not dev_mode(environ):
         raise ConfigError(f"JWT_SECRET_KEY is not set. {_HOW_TO}")
@@ -66,5 +61,5 @@ def load_signing_key(app_name: str, key: str | None = None,
 _HOW_TO = (
     "Set it to at least 32 random bytes, e.g. "
     "JWT_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))'), "
-    "or set APP_DEV_MODE=1 to generate one under instance/."
+    "or leave it unset with APP_DEV_MODE=1 to generate one under instance/."
 )

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import (
     bindparam,
-    case,
     create_engine,
     delete,
     event,
     exists,
     func,
+    inspect,
     literal,
     select,
     update,
@@ -25,9 +25,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from shared import validation
-from shared.errors import AlreadyExists, NotFound, TooManyAttempts
-from shared.models import Base, Item, LoginFailure, RevokedToken, User, utcnow
+from shared.errors import AlreadyExists, ConfigError, InvalidCredentials, NotFound
+from shared.models import Base, Item, RevokedToken, User, utcnow
 from shared.passwords import Passwords
+from shared.throttling import LoginThrottle
 
 # Runtime files (database, dev secrets); APP_INSTANCE_DIR moves them (tests, deployments).
 INSTANCE_DIR = Path(os.environ.get("APP_INSTANCE_DIR")
@@ -42,9 +43,19 @@ class UserRecord:
     username: str
     is_admin: bool
     created_at: datetime
+    tokens_valid_from: datetime
 
     def to_json(self) -> dict:
         return {"id": self.id, "username": self.username, "is_admin": self.is_admin}
+
+    def issued_this_generation(self, iat: object) -> bool:
+        """Whether a token issued at `iat` (its claim: Unix seconds, to the microsecond in
+        our tokens) belongs to this account as it is now: not older than the account's
+        creation or its last password change. No usable iat: no."""
+        if isinstance(iat, bool) or not isinstance(iat, int | float) or not math.isfinite(iat):
+            return False
+        valid_from = self.tokens_valid_from.replace(tzinfo=UTC).timestamp()
+        return round(iat * 1_000_000) >= round(valid_from * 1_000_000)
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,7 @@ def _key(username: object) -> str:
 
 
 def _user(row) -> UserRecord:
-    return UserRecord(row.id, row.username, row.is_admin, row.created_at)
+    return UserRecord(row.id, row.username, row.is_admin, row.created_at, row.tokens_valid_from)
 
 
 def _item(row) -> ItemRecord:
@@ -76,7 +87,7 @@ def _item(row) -> ItemRecord:
 
 # The reads on every protected request, built once and run through Core: an ORM Session
 # (identity map, unit of work, object loading) per read cost more than the query itself.
-USER_COLUMNS = (User.id, User.username, User.is_admin, User.created_at)
+USER_COLUMNS = (User.id, User.username, User.is_admin, User.created_at, User.tokens_valid_from)
 USER_BY_ID = select(*USER_COLUMNS).where(User.id == bindparam("user_id"))
 ITEM_BY_NAME = select(Item.id, Item.name, Item.price).where(Item.name == bindparam("name"))
 # v2 asks two questions of every token, revoked? and whose?: one statement answers both.
@@ -114,6 +125,7 @@ class Store:
         *,
         cheap_hashing_for_tests: bool = False,
         max_login_failures: int = 10,
+        max_client_failures: int = 100,
         failure_window: timedelta = timedelta(minutes=15),
     ):
         self.url = url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -123,8 +135,8 @@ class Store:
             self.engine = create_engine(self.url, pool_pre_ping=True)
         self.session = sessionmaker(self.engine, expire_on_commit=False)
         self.passwords = Passwords(cheap_for_tests=cheap_hashing_for_tests)
-        self.max_login_failures = max_login_failures
-        self.failure_window = failure_window
+        self.throttle = LoginThrottle(self.session, per_account=max_login_failures,
+                                      per_client=max_client_failures, window=failure_window)
 
     def init_schema(self) -> None:
         """Create missing tables. Two apps may start at once on one new file: the loser of
@@ -132,21 +144,43 @@ class Store:
         for attempt in range(3):
             try:
                 Base.metadata.create_all(self.engine)
-                return
+                break
             except OperationalError:
                 if attempt == 2:
                     raise
+        self._refuse_an_older_schema()
+
+    def _refuse_an_older_schema(self) -> None:
+        """create_all() adds missing tables, never missing columns: a store made by an older
+        version of this project would fail on its first query. Say so at start instead."""
+        found = inspect(self.engine)
+        for table in Base.metadata.sorted_tables:
+            have = {column["name"] for column in found.get_columns(table.name)}
+            missing = sorted(set(table.columns.keys()) - have)
+            if missing:
+                raise ConfigError(
+                    f"The store at {self.engine.url.render_as_string(hide_password=True)} was "
+                    f"made by an older version (table {table.name} lacks {', '.join(missing)}). "
+                    "Start a fresh one: `make reset` for the local store, or a new DATABASE_URL."
+                )
+
+    def close(self) -> None:
+        """Close every pooled connection (tests and servers call it on the way out)."""
+        self.engine.dispose()
 
     # --- users -------------------------------------------------------------------------
 
     def register(self, username: object, password: object) -> UserRecord:
         name = validation.clean_username(username)
         secret = validation.clean_password(password)
+        now = utcnow()
         row = User(
             username=name,
             username_key=validation.username_key(name),
             password_hash=self.passwords.hash(secret),
             is_admin=False,
+            created_at=now,
+            tokens_valid_from=now,  # tokens older than the account are not its tokens
         )
         # A plain INSERT, no check-then-insert: the unique constraint decides, so a concurrent
         # duplicate (from this process or the other app) becomes AlreadyExists, never a 500.
@@ -157,70 +191,60 @@ class Store:
             raise AlreadyExists("A user with that username already exists.") from None
         return _user(row)
 
-    def authenticate(self, username: object, password: object) -> UserRecord | None:
+    def authenticate(self, username: object, password: object,
+                     client: str = "") -> UserRecord | None:
         """What Flask-JWT's authenticate() and v2's /login both need: the user, or None.
 
-        Throttled per account across both apps; a successful login with outdated hash
-        parameters rehashes the password."""
+        Throttled per (account, client address) and per address, across both apps; a
+        successful login with outdated hash parameters rehashes the password."""
         name = validation.clean_username(username)
         secret = validation.login_password(password)
         key = validation.username_key(name)
-        self._refuse_if_throttled(key)
+        self.throttle.refuse_if_throttled(key, client)
         with self.session() as s:
             row = s.scalar(select(User).where(User.username_key == key))
         if row is None:
             self.passwords.burn_time(secret)
-            self._record_failure(key)
+            self.throttle.record_failure(key, client)
             return None
         if not self.passwords.verify(row.password_hash, secret):
-            self._record_failure(key)
+            self.throttle.record_failure(key, client)
             return None
-        with self.session.begin() as s:
-            s.execute(delete(LoginFailure).where(LoginFailure.username_key == key))
-            if self.passwords.needs_rehash(row.password_hash):
-                s.execute(
-                    update(User)
-                    .where(User.id == row.id)
-                    .values(password_hash=self.passwords.hash(secret))
-                )
+        self.throttle.forget_failures(key, client)
+        if self.passwords.needs_rehash(row.password_hash):
+            with self.session.begin() as s:
+                s.execute(update(User).where(User.id == row.id)
+                          .values(password_hash=self.passwords.hash(secret)))
         return _user(row)
 
-    def _refuse_if_throttled(self, key: str) -> None:
+    def change_password(self, user_id: int, old_password: object, new_password: object,
+                        client: str = "") -> UserRecord:
+        """Check the old password (a wrong one counts as a failed login), store the new one,
+        and start a new account generation: every token issued before now stops working."""
+        old = validation.login_password(old_password)
+        new = validation.clean_password(new_password)
+        user = self.get_user(user_id)
+        if user is None:
+            raise NotFound("User not found.")
+        key = _key(user.username)
+        self.throttle.refuse_if_throttled(key, client)
         with self.session() as s:
-            failure = s.get(LoginFailure, key)
-        if failure is None or failure.count < self.max_login_failures:
-            return
-        window_end = failure.window_start + self.failure_window
-        remaining = (window_end - utcnow()).total_seconds()
-        if remaining > 0:
-            raise TooManyAttempts(
-                "Too many failed logins for this account. Try again later.", math.ceil(remaining)
-            )
-
-    def _record_failure(self, key: str) -> None:
-        now = utcnow()
-        window_open_since = now - self.failure_window
-        window_passed = LoginFailure.window_start < window_open_since
-        # One atomic UPDATE (SET sees the old values): a passed window starts again at 1.
-        bump = (
-            update(LoginFailure)
-            .where(LoginFailure.username_key == key)
-            .values(
-                count=case((window_passed, 1), else_=LoginFailure.count + 1),
-                window_start=case((window_passed, now), else_=LoginFailure.window_start),
-            )
-        )
-        for _ in range(2):
-            try:
-                with self.session.begin() as s:
-                    if s.execute(bump).rowcount == 0:
-                        s.add(LoginFailure(username_key=key, count=1, window_start=now))
-                    # Forget stale windows so unknown names tried once do not pile up.
-                    s.execute(delete(LoginFailure).where(
-                        LoginFailure.window_start < window_open_since))
-                return
-            except IntegrityError:
-                continue  # the other app inserted the row first: bump it instead
+            current_hash = s.scalar(select(User.password_hash).where(User.id == user_id))
+        if current_hash is None or not self.passwords.verify(current_hash, old):
+            self.throttle.record_failure(key, client)
+            raise InvalidCredentials(
+                "The old password is wrong. Send your current password as 'old_password'.")
+        with self.session.begin() as s:
+            # Only if the hash is still the one just verified: of two concurrent changes
+            # with the same old password, one wins and the other is told to retry.
+            changed = s.execute(
+                update(User)
+                .where(User.id == user_id, User.password_hash == current_hash)
+                .values(password_hash=self.passwords.hash(new), tokens_valid_from=utcnow())
+            ).rowcount
+        if not changed:
+            raise InvalidCredentials("The password changed meanwhile. Log in again.")
+        return self.get_user(user_id) or user
 
     def get_user(self, user_id: int) -> UserRecord | None:
         if not _storable_id(user_id):

@@ -3,7 +3,7 @@ what the login returns, the header prefix, and the shape of the token's claims."
 
 import http.client
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -59,6 +59,8 @@ class AppClient:
     prefix: str
     login_path: str
     has_refresh: bool
+    # Send from this local address (any 127.x reaches a server on 127.0.0.1): another client.
+    source_address: str | None = None
 
     def request(self, method: str, path: str, *, token: str | None = None,
                 json_body: Any = None, raw_body: str | bytes | None = None,
@@ -76,7 +78,9 @@ class AppClient:
         if content_type is not None:
             sent["Content-Type"] = content_type
         url = urlsplit(self.base_url)
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+        source = (self.source_address, 0) if self.source_address else None
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30,
+                                          source_address=source)
         try:
             conn.request(method, quote(path, safe="/?=&"), body=body, headers=sent)
             response = conn.getresponse()
@@ -107,6 +111,14 @@ class AppClient:
         if self.name == "v1":
             return tokens.v1_claims(user_id, age=age, lifetime=lifetime or 300)
         return tokens.v2_claims(str(user_id), age=age, lifetime=lifetime or 900, fresh=True)
+
+    def change_password(self, user_id: int, token: str, old: str, new: str) -> Exchange:
+        return self.request("PUT", f"/user/{user_id}/password", token=token,
+                            json_body={"old_password": old, "new_password": new})
+
+    def from_address(self, address: str) -> "AppClient":
+        """The same app, asked from another client address."""
+        return replace(self, source_address=address)
 
     def forge(self, claims: dict) -> str:
         """Sign with this app's own secret: what only the server (or a thief of its key) can do."""

@@ -29,16 +29,22 @@ def hs256(payload: dict, key: str, **header: Any) -> str:
 
 
 def v1_claims(user_id: Any, *, age: int = 0, lifetime: int = 300) -> dict:
-    """What Flask-JWT's POST /auth puts in a token (issued `age` seconds ago)."""
-    now = int(time.time()) - age
-    return {"identity": user_id, "iat": now, "nbf": now, "exp": now + lifetime}
+    """What Flask-JWT's POST /auth puts in a token, valid since `age` seconds ago.
+
+    `iat` is now, to the microsecond, as both apps issue it: a token older than its
+    account is refused whatever else it says, so an "old" token is forged by moving nbf
+    and exp back, not iat."""
+    iat = round(time.time(), 6)
+    start = int(iat) - age
+    return {"identity": user_id, "iat": iat, "nbf": start, "exp": start + lifetime}
 
 
 def v2_claims(user_id: Any, *, age: int = 0, lifetime: int = 900, type_: str = "access",
               fresh: bool = False, jti: str = "forged-jti", **extra: Any) -> dict:
-    """What Flask-JWT-Extended 4.x puts in a token."""
-    now = int(time.time()) - age
-    return {"sub": user_id, "iat": now, "nbf": now, "exp": now + lifetime, "type": type_,
+    """What Flask-JWT-Extended 4.x puts in a token (iat, nbf and exp as in v1_claims)."""
+    iat = round(time.time(), 6)
+    start = int(iat) - age
+    return {"sub": user_id, "iat": iat, "nbf": start, "exp": start + lifetime, "type": type_,
             "fresh": fresh, "jti": jti, **extra}
 
 

@@ -15,9 +15,15 @@ def workdir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("parity")
 
 
+# The suites below send hundreds of failed logins from 127.0.0.1 on purpose (fuzzing, attacks):
+# the per-address cap across accounts would end them early. Its own test starts servers with
+# the default cap (tests/security/test_account_safety.py).
+SUITE_ENV = {"LOGIN_MAX_FAILURES_PER_CLIENT": "100000"}
+
+
 @pytest.fixture(scope="session")
 def servers(workdir: Path):
-    with running_apps(workdir) as started:
+    with running_apps(workdir, SUITE_ENV) as started:
         yield started
 
 

@@ -13,34 +13,44 @@ from api_common import (
     error_response,
     init_store,
     register_error_handlers,
+    register_request_hooks,
+    token_error,
 )
 from v1_basic_jwt.resources.item import Item, ItemList
-from v1_basic_jwt.resources.user import User, UserRegister
-from v1_basic_jwt.security import authenticate, check_auth_body, identity, read_token
+from v1_basic_jwt.resources.user import User, UserPassword, UserRegister
+from v1_basic_jwt.security import (
+    authenticate,
+    check_auth_body,
+    identity,
+    read_token,
+    token_payload,
+)
 
-# Flask-JWT's JWTError.error → the contract's code and message (None: Flask-JWT's description).
+# Flask-JWT's JWTError.error → the contract's code (TOKEN_MESSAGES says what to do next).
 ERRORS = {
-    "Authorization Required": ("authorization_required",
-                               "Request does not contain an access token."),
-    "Invalid JWT header": ("invalid_token", None),
-    "Invalid token": ("invalid_token", None),
-    "Invalid JWT": ("user_not_found", "The token's user does not exist."),
-    "Bad Request": ("invalid_credentials", "Invalid credentials."),
+    "Authorization Required": "authorization_required",
+    "Invalid JWT header": "invalid_token",
+    "Invalid token": "invalid_token",
+    "Token revoked": "token_revoked",
+    "Invalid JWT": "user_not_found",
 }
+
 
 def init_jwt(app: Flask) -> JWT:
     app.config.setdefault("JWT_EXPIRATION_DELTA", timedelta(seconds=300))
     app.config.setdefault("JWT_AUTH_HEADER_PREFIX", "JWT")
     jwt = JWT(app, authenticate, identity)  # registers POST /auth
     jwt.request_handler(read_token)
+    jwt.jwt_payload_handler(token_payload)
 
     @jwt.jwt_error_handler
     def jwt_error(e: JWTError):
+        if e.error == "Bad Request":  # Flask-JWT's word for a failed /auth
+            return error_response(401, "invalid_credentials",
+                                  "Invalid credentials: check the username and password.")
         if e.description == "Signature has expired":  # PyJWT's ExpiredSignatureError, wrapped
-            code, message = "token_expired", "The token has expired."
-        else:
-            code, message = ERRORS.get(e.error, ("invalid_token", None))
-        return error_response(e.status_code, code, message or e.description)
+            return token_error("token_expired")
+        return token_error(ERRORS.get(e.error, "invalid_token"), e.description)
 
     @app.before_request
     def validate_auth_body() -> None:
@@ -53,14 +63,17 @@ def init_jwt(app: Flask) -> JWT:
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     configure(app, "v1", config)
-    app.config.update(AUTH_SCHEME="JWT", AUTH_REALM="Login Required")
+    app.config.update(AUTH_SCHEME="JWT", AUTH_REALM="Login Required", LOGIN_PATH="/auth",
+                      RENEW_HINT="Log in again at POST /auth")
     init_store(app)
     register_error_handlers(app)
+    register_request_hooks(app)
     init_jwt(app)
 
     api = JsonErrorApi(app)
     api.add_resource(UserRegister, "/register")
     api.add_resource(User, "/user/<int:user_id>")
+    api.add_resource(UserPassword, "/user/<int:user_id>/password")
     api.add_resource(Item, "/item/<string:name>")
     api.add_resource(ItemList, "/items")
     return app

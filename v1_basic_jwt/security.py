@@ -8,14 +8,23 @@ time on an unknown username as on a wrong password.
 from flask import current_app, request
 from flask_jwt import JWTError, _jwt_required, current_identity
 
-from api_common import current_store, json_body
+from api_common import client_address, current_store, json_body, token_issued_at
 from shared import UserRecord
 from shared.validation import clean_username, login_password
 
 
 def authenticate(username: str, password: str) -> UserRecord | None:
     """POST /auth calls this with the body's username and password."""
-    return current_store.authenticate(username, password)
+    return current_store.authenticate(username, password, client_address())
+
+
+def token_payload(user: UserRecord) -> dict:
+    """Flask-JWT's default payload ({exp, iat, nbf, identity}), with `iat` to the
+    microsecond: identity() compares it with the account's last password change."""
+    iat = token_issued_at()
+    issued = int(iat)
+    lifetime = int(current_app.config["JWT_EXPIRATION_DELTA"].total_seconds())
+    return {"exp": issued + lifetime, "iat": iat, "nbf": issued, "identity": user.id}
 
 
 def identity(payload: dict) -> UserRecord | None:
@@ -25,18 +34,24 @@ def identity(payload: dict) -> UserRecord | None:
     # The course read payload['identity'] and crashed (500, KeyError) on any token without
     # it, e.g. a Flask-JWT-Extended token. bool is an int subclass: refuse it too.
     if type(user_id) is not int:
-        raise JWTError("Invalid token", "The token has no integer 'identity' claim.")
-    return current_store.get_user(user_id)
+        raise JWTError("Invalid token", "The token has no integer 'identity' claim")
+    user = current_store.get_user(user_id)
+    # A token older than the account (its id reused) or than its last password change.
+    if user is not None and not user.issued_this_generation(payload.get("iat")):
+        raise JWTError("Token revoked", "issued before the account's last password change")
+    return user
 
 
 def read_token() -> str | None:
-    """Flask-JWT's request handler, minus its crash: its own split() of a whitespace-only
-    Authorization header raised IndexError (500)."""
+    """Flask-JWT's request handler. Its own crashed (500, IndexError) on a whitespace-only
+    Authorization header. Another scheme (Bearer, Basic) means "no token for us": a
+    protected endpoint answers 401 naming 'JWT', and the optional GET /items answers as
+    for an anonymous caller (Flask-JWT-Extended does the same; see the notes' pitfalls)."""
     header = request.headers.get("Authorization", "").strip()
     prefix = current_app.config["JWT_AUTH_HEADER_PREFIX"]
     scheme, _, credentials = header.partition(" ")
     if scheme.lower() != prefix.lower():
-        return None  # nothing, or another scheme (Basic, Bearer): no token for us
+        return None
     parts = credentials.split()
     if len(parts) != 1:
         raise JWTError("Invalid JWT header", "Token missing" if not parts else

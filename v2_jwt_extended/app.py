@@ -11,9 +11,11 @@ from api_common import (
     JsonErrorApi,
     configure,
     current_store,
-    error_response,
     init_store,
     register_error_handlers,
+    register_request_hooks,
+    token_error,
+    token_issued_at,
 )
 from shared import UserRecord
 from v2_jwt_extended.blocklist import is_revoked, user_id_of
@@ -23,8 +25,17 @@ from v2_jwt_extended.resources.user import (
     User,
     UserLogin,
     UserLogout,
+    UserPassword,
     UserRegister,
 )
+
+# What to do next after Flask-JWT-Extended's "wrong token type" reasons.
+WRONG_TYPE = {
+    "Only non-refresh tokens are allowed": "Only access tokens are allowed here: send the "
+    "access token (the refresh token is only for POST /refresh)",
+    "Only refresh tokens are allowed": "Only refresh tokens are allowed here: send the "
+    "refresh token from POST /login",
+}
 
 
 def init_jwt(app: Flask) -> JWTManager:
@@ -46,37 +57,39 @@ def init_jwt(app: Flask) -> JWTManager:
         user_id = user_id_of(jwt_payload)
         return current_store.get_user(user_id) if user_id is not None else None
 
-    # Replaces the course's `identity == 1`: admin is data in the store.
+    # Replaces the course's `identity == 1`: admin is data in the store. `iat` to the
+    # microsecond: is_revoked compares it with the account's last password change.
     @jwt.additional_claims_loader
-    def admin_claim(user: UserRecord) -> dict:
-        return {"is_admin": user.is_admin}
+    def claims(user: UserRecord) -> dict:
+        return {"is_admin": user.is_admin, "iat": token_issued_at()}
 
     # Every error callback answers in the contract's shape, 401 (the library says 422 for
-    # malformed tokens; RFC 6750 says 401 invalid_token).
+    # malformed tokens; RFC 6750 says 401 invalid_token), saying what to do next.
     @jwt.unauthorized_loader
     def missing_token(_reason: str):
-        return error_response(401, "authorization_required",
-                              "Request does not contain an access token.")
+        return token_error("authorization_required")
 
     @jwt.invalid_token_loader
     def invalid_token(reason: str):
-        return error_response(401, "invalid_token", reason)
+        return token_error("invalid_token", WRONG_TYPE.get(reason, reason))
 
     @jwt.expired_token_loader
-    def expired_token(_jwt_header: dict, _jwt_payload: dict):
-        return error_response(401, "token_expired", "The token has expired.")
+    def expired_token(_jwt_header: dict, jwt_payload: dict):
+        if jwt_payload.get("type") == "refresh":
+            return token_error("token_expired", says="refresh_token_expired")
+        return token_error("token_expired")
 
     @jwt.needs_fresh_token_loader
     def token_not_fresh(_jwt_header: dict, _jwt_payload: dict):
-        return error_response(401, "fresh_token_required", "The token is not fresh.")
+        return token_error("fresh_token_required")
 
     @jwt.revoked_token_loader
     def revoked_token(_jwt_header: dict, _jwt_payload: dict):
-        return error_response(401, "token_revoked", "The token has been revoked.")
+        return token_error("token_revoked")
 
     @jwt.user_lookup_error_loader
     def user_not_found(_jwt_header: dict, _jwt_payload: dict):
-        return error_response(401, "user_not_found", "The token's user does not exist.")
+        return token_error("user_not_found")
 
     return jwt
 
@@ -84,14 +97,18 @@ def init_jwt(app: Flask) -> JWTManager:
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     configure(app, "v2", config)
-    app.config.update(AUTH_SCHEME="Bearer", AUTH_REALM="Login Required")
+    app.config.update(AUTH_SCHEME="Bearer", AUTH_REALM="Login Required", LOGIN_PATH="/login",
+                      RENEW_HINT="POST /refresh with your refresh token, or log in again "
+                                 "at POST /login")
     init_store(app)
     register_error_handlers(app)
+    register_request_hooks(app)
     init_jwt(app)
 
     api = JsonErrorApi(app)
     api.add_resource(UserRegister, "/register")
     api.add_resource(User, "/user/<int:user_id>")
+    api.add_resource(UserPassword, "/user/<int:user_id>/password")
     api.add_resource(UserLogin, "/login")
     api.add_resource(TokenRefresh, "/refresh")
     api.add_resource(UserLogout, "/logout")

@@ -1,5 +1,6 @@
 """Logout with Flask-JWT-Extended: revoked token ids live in the shared store (the course kept
-them in a Python set, lost on restart and unseen by a second worker).
+them in a Python set, lost on restart and unseen by a second worker). A password change
+revokes every older token of that account, without a row per token: see is_revoked.
 
 A login yields two tokens. Each access token carries its refresh token's id ("refresh_jti"),
 so logging out with either token ends the whole login: the refresh token, and every access
@@ -25,7 +26,10 @@ def is_revoked(_jwt_header: dict, jwt_payload: dict) -> bool:
         user_id_of(jwt_payload), jwt_payload.get("jti"), jwt_payload.get("refresh_jti")
     )
     g.jwt_user = user
-    return revoked
+    # A token older than the account (its id reused) or than its last password change is
+    # revoked too: that ends stolen sessions, refresh tokens included.
+    return revoked or (user is not None
+                       and not user.issued_this_generation(jwt_payload.get("iat")))
 
 
 def user_id_of(jwt_payload: dict) -> int | None:

@@ -6,22 +6,33 @@ import os
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import UTC, timedelta
 
 import pytest
+from sqlalchemy import create_engine, select
 
-from shared import AlreadyExists, NotFound, Store, TooManyAttempts, ValidationError
-from shared.models import User
+from shared import (
+    AlreadyExists,
+    ConfigError,
+    InvalidCredentials,
+    NotFound,
+    Store,
+    TooManyAttempts,
+    ValidationError,
+)
+from shared.models import LoginFailure, User
 from shared.passwords import OWASP_MINIMUM, Passwords
 from tests.conftest import OTHER_PYTHON, REPO, STACK, THIS_PYTHON
 
 
 @pytest.fixture
-def store(db_url: str) -> Store:
+def store(db_url: str) -> Iterator[Store]:
     s = Store(db_url, cheap_hashing_for_tests=True, max_login_failures=3,
               failure_window=timedelta(seconds=60))
     s.init_schema()
-    return s
+    yield s
+    s.close()
 
 
 def run_python(python, code: str, db_url: str) -> str:
@@ -180,21 +191,121 @@ def test_production_hash_meets_the_owasp_minimum():
     assert "m=19456,t=2,p=1" in encoded
 
 
-def test_failed_logins_are_throttled_per_account_then_forgiven(db_url):
+OWNER, ATTACKER = "192.0.2.10", "198.51.100.66"
+
+
+def throttled_store(db_url: str, window: float = 60, per_client: int = 100) -> Store:
     store = Store(db_url, cheap_hashing_for_tests=True, max_login_failures=3,
-                  failure_window=timedelta(seconds=2))
+                  max_client_failures=per_client, failure_window=timedelta(seconds=window))
     store.init_schema()
+    return store
+
+
+def test_failures_lock_that_account_from_that_address_only_then_are_forgiven(db_url):
+    store = throttled_store(db_url, window=2)
     store.register("erin", "password123")
     store.register("frank", "password123")
     for _ in range(3):
-        assert store.authenticate("erin", "wrong-password") is None
+        assert store.authenticate("erin", "wrong-password", ATTACKER) is None
     with pytest.raises(TooManyAttempts) as refused:
-        store.authenticate("ERIN", "password123")  # even the right password waits
-    assert 1 <= refused.value.retry_after <= 3
-    assert store.authenticate("frank", "password123") is not None  # other accounts unaffected
+        store.authenticate("ERIN", "password123", ATTACKER)  # even the right password waits
+    assert 1 <= refused.value.retry_after <= 2
+    # The owner, elsewhere, is never locked out by a stranger's failures.
+    assert store.authenticate("erin", "password123", OWNER) is not None
+    assert store.authenticate("frank", "password123", ATTACKER) is not None
     time.sleep(2.1)
-    assert store.authenticate("erin", "password123") is not None
-    assert store.row_counts()["login_failures"] == 0  # success clears the count
+    assert store.authenticate("erin", "password123", ATTACKER) is not None
+    counts = {(f.username_key, f.client): f.count for f in failure_rows(store)}
+    assert ("erin", ATTACKER) not in counts  # success clears that account's count there
+    assert counts == {("", ATTACKER): 3}  # the address's count across accounts stays
+
+
+def test_one_address_trying_many_accounts_is_throttled_across_accounts(db_url):
+    store = throttled_store(db_url, per_client=5)
+    store.register("gail", "password123")
+    for i in range(5):  # credential stuffing: one try per name, never 3 on one account
+        assert store.authenticate(f"victim{i}", "password123", ATTACKER) is None
+    with pytest.raises(TooManyAttempts) as refused:
+        store.authenticate("gail", "password123", ATTACKER)
+    assert "from your address" in refused.value.message
+    assert store.authenticate("gail", "password123", OWNER) is not None
+
+
+def test_a_wrong_old_password_counts_as_a_failed_login(db_url):
+    store = throttled_store(db_url)
+    user = store.register("hugo", "password123")
+    for _ in range(3):
+        with pytest.raises(InvalidCredentials):
+            store.change_password(user.id, "not-my-password", "new-password-1", ATTACKER)
+    with pytest.raises(TooManyAttempts):
+        store.change_password(user.id, "password123", "new-password-1", ATTACKER)
+    with pytest.raises(TooManyAttempts):
+        store.authenticate("hugo", "password123", ATTACKER)
+    assert store.authenticate("hugo", "password123", OWNER) is not None
+
+
+def test_stale_failure_windows_are_pruned_by_the_next_failure(db_url):
+    store = throttled_store(db_url, window=1)
+    for i in range(4):
+        store.authenticate(f"ghost{i}", "password123", ATTACKER)
+    assert len(failure_rows(store)) == 5  # four names + the address
+    time.sleep(1.1)
+    store.authenticate("ghost-late", "password123", OWNER)
+    assert {(f.username_key, f.client) for f in failure_rows(store)} == {
+        ("ghost-late", OWNER), ("", OWNER)}
+
+
+def failure_rows(store: Store) -> list[LoginFailure]:
+    with store.session() as s:
+        return list(s.scalars(select(LoginFailure)))
+
+
+# --- account generations: a token names one account, as it is now --------------------------
+
+def test_ids_are_never_reused_after_a_deletion(store):
+    first = store.register("ivy", "password123")
+    store.delete_user(first.id)
+    second = store.register("jack", "password123")
+    assert second.id > first.id
+
+
+def test_a_token_must_be_newer_than_the_account_and_its_last_password_change(store):
+    user = store.register("kate", "password123")
+    created = user.tokens_valid_from.replace(tzinfo=UTC).timestamp()
+    assert user.issued_this_generation(created) is True
+    assert user.issued_this_generation(created - 0.000_001) is False  # a microsecond older
+    assert user.issued_this_generation(int(created)) is False  # whole seconds are too coarse
+    for no_iat in (None, "1", True, float("nan"), float("inf")):
+        assert user.issued_this_generation(no_iat) is False
+    before_change = time.time()
+    changed = store.change_password(user.id, "password123", "password456")
+    after_change = time.time()
+    assert changed.issued_this_generation(before_change) is False
+    assert changed.issued_this_generation(after_change) is True
+    assert store.authenticate("kate", "password456") is not None
+    assert store.authenticate("kate", "password123") is None
+
+
+def test_change_password_checks_the_old_and_the_new_one(store):
+    user = store.register("liam", "password123")
+    with pytest.raises(InvalidCredentials):
+        store.change_password(user.id, "password124", "password456")
+    with pytest.raises(ValidationError):
+        store.change_password(user.id, "password123", "short")
+    with pytest.raises(NotFound):
+        store.change_password(user.id + 1000, "password123", "password456")
+    assert store.get_user(user.id) == user  # nothing changed
+
+
+def test_a_store_made_by_an_older_version_is_refused_with_what_to_do(db_url):
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE users (id INTEGER PRIMARY KEY, username VARCHAR)")
+    engine.dispose()
+    old = Store(db_url)
+    with pytest.raises(ConfigError, match="make reset"):
+        old.init_schema()
+    old.close()
 
 
 def test_items_crud(store):

@@ -1,7 +1,7 @@
 from flask_jwt import current_identity, jwt_required
 from flask_restful import Resource
 
-from api_common import ApiError, current_store, json_body
+from api_common import ApiError, client_address, current_store, json_body
 from shared import NotFound
 
 
@@ -26,3 +26,14 @@ class User(Resource):
             raise ApiError(403, "admin_required", "Admin privilege required.")
         current_store.delete_user(user_id)
         return {"message": "User deleted."}
+
+
+class UserPassword(Resource):
+    @jwt_required()
+    def put(self, user_id: int):
+        if user_id != current_identity.id:
+            raise ApiError(403, "not_allowed", "You can change only your own password.")
+        body = json_body(("old_password", "new_password"))
+        current_store.change_password(user_id, body["old_password"], body["new_password"],
+                                      client_address())
+        return {"message": "Password changed. Every older token is revoked: log in again."}

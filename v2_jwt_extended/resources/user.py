@@ -8,7 +8,7 @@ from flask_jwt_extended import (
 )
 from flask_restful import Resource
 
-from api_common import ApiError, current_store, json_body
+from api_common import ApiError, client_address, current_store, json_body
 from shared import NotFound
 from v2_jwt_extended.blocklist import login_claims, revoke_current_login
 
@@ -36,14 +36,26 @@ class User(Resource):
         return {"message": "User deleted."}
 
 
+class UserPassword(Resource):
+    @jwt_required(fresh=True)
+    def put(self, user_id: int):
+        if user_id != current_user.id:
+            raise ApiError(403, "not_allowed", "You can change only your own password.")
+        body = json_body(("old_password", "new_password"))
+        current_store.change_password(user_id, body["old_password"], body["new_password"],
+                                      client_address())
+        return {"message": "Password changed. Every older token is revoked: log in again."}
+
+
 class UserLogin(Resource):
     """Replaces Flask-JWT's built-in POST /auth: what authenticate() did now happens here."""
 
     def post(self):
         body = json_body(("username", "password"))
-        user = current_store.authenticate(body["username"], body["password"])
+        user = current_store.authenticate(body["username"], body["password"], client_address())
         if user is None:
-            raise ApiError(401, "invalid_credentials", "Invalid credentials.")
+            raise ApiError(401, "invalid_credentials",
+                           "Invalid credentials: check the username and password.")
         refresh_token = create_refresh_token(identity=user)
         access_token = create_access_token(
             identity=user, fresh=True, additional_claims=login_claims(get_jti(refresh_token))

@@ -1,0 +1,61 @@
+"""What every request of both apps goes through: the client's address, the request's start
+time (tokens are issued as of it), the JSON body rules, and the headers every answer carries."""
+
+import time
+from typing import Any
+
+from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from shared import ValidationError
+from shared.validation import json_object
+
+# RFC 6749 §5.1: token answers must not be cached; an API's answers are per-user data, so
+# none of ours is. nosniff: a browser must never guess a JSON answer to be HTML.
+SECURITY_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache",
+                    "X-Content-Type-Options": "nosniff"}
+
+
+def register_request_hooks(app: Flask) -> None:
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        # Only behind that many proxies of ours does X-Forwarded-For name the client; without
+        # a proxy, anyone could send the header and spread their failed logins over
+        # invented addresses.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
+
+    @app.before_request
+    def _note_start() -> None:
+        g.request_started = round(time.time(), 6)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+
+def client_address() -> str:
+    """Who is asking, for login throttling: the socket peer, or what trusted proxies say."""
+    return request.remote_addr or ""
+
+
+def token_issued_at() -> float:
+    """`iat` for the tokens this request issues: when the request began, to the microsecond.
+
+    A token is refused when it is older than the account's last password change. Taking the
+    time before the password (or refresh token) is checked means that a login racing a
+    password change gets a token older than the change, and whole seconds (JWT's usual iat)
+    could not tell a token minted just before a change from one minted just after."""
+    return g.get("request_started") or round(time.time(), 6)
+
+
+def json_body(required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The request's JSON object with exactly these fields, or a 400 validation_error."""
+    if not request.is_json:
+        raise ValidationError(
+            "Send a JSON object with the header 'Content-Type: application/json'.")
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # "[[[[…": silent=True only swallows ValueError
+        raise ValidationError("The request body is nested too deeply.") from None
+    return json_object(body, required, optional)
