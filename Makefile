@@ -13,7 +13,7 @@ V2 := .venv-v2/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: demo test test-v1 test-v2 lint venvs run-v1 run-v2 parity-matrix bench clean
+.PHONY: demo test test-v1 test-v2 lint venvs run-v1 run-v2 parity-matrix bench reset clean
 
 demo: venvs
 	$(V2) -m sidebyside.demo $(DEMO_ARGS)
@@ -51,6 +51,10 @@ parity-matrix: venvs
 
 bench: venvs
 	$(V2) -m sidebyside.bench
+
+# Empty the local store and dev secrets (instance/); the environments stay.
+reset:
+	rm -rf instance
 
 clean:
 	rm -rf .venv-v1 .venv-v2 $(TOOLS) instance .pytest_cache

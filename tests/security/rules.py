@@ -6,13 +6,13 @@ ERROR_CODES = {
     "authorization_required", "invalid_token", "token_expired", "fresh_token_required",
     "token_revoked", "user_not_found", "admin_required", "validation_error", "already_exists",
     "not_found", "invalid_credentials", "too_many_attempts", "method_not_allowed",
-    "payload_too_large",
+    "payload_too_large", "not_allowed",
 }
 
 
 def check_answer(ex: Exchange) -> None:
-    """Never a 5xx; always JSON; an error always has the contract's shape and a known code;
-    a 401 always names the scheme (RFC 7235)."""
+    """Never a 5xx; always JSON, never cached nor sniffed; an error always has the contract's
+    shape and a known code; a 401 always names the scheme (RFC 7235)."""
     context = f"{ex.app} {ex.method} {ex.path} -> {ex.status} {ex.body[:300]!r}"
     assert ex.status < 500, context
     assert ex.headers.get("Content-Type", "").startswith("application/json"), context
@@ -20,6 +20,8 @@ def check_answer(ex: Exchange) -> None:
     if ex.status >= 400:
         assert isinstance(ex.json, dict) and set(ex.json) == {"message", "error"}, context
         assert ex.json["error"] in ERROR_CODES, context
+    assert ex.headers.get("X-Content-Type-Options") == "nosniff", context
+    assert ex.headers.get("Cache-Control") == "no-store", context
     if ex.status == 401:
         assert ex.headers.get("WWW-Authenticate", "").startswith(
             ("JWT realm=", "Bearer realm=")), context

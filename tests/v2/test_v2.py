@@ -65,6 +65,9 @@ def test_token_types_are_not_interchangeable(api: Api):
     assert err(api.call("GET", "/items", token=tokens["refresh_token"])) == (401, "invalid_token")
     access_at_refresh = api.call("POST", "/refresh", token=tokens["access_token"])
     assert err(access_at_refresh) == (401, "invalid_token")
+    # ... and each says which token to send where.
+    assert "send the access token" in refresh_at_access.get_json()["message"]
+    assert "send the refresh token" in access_at_refresh.get_json()["message"]
 
 
 def test_fresh_token_required_for_creating_items_and_deleting_users(api: Api):
@@ -73,6 +76,7 @@ def test_fresh_token_required_for_creating_items_and_deleting_users(api: Api):
     stale = api.call("POST", "/refresh", token=tokens["refresh_token"]).get_json()["access_token"]
     post = api.call("POST", "/item/chair", token=stale, json={"price": 1})
     assert err(post) == (401, "fresh_token_required")
+    assert "log in with your password at POST /login" in post.get_json()["message"]
     assert 'error="invalid_token"' in post.headers["WWW-Authenticate"]
     assert err(api.call("DELETE", f"/user/{user_id}", token=stale)) == (
         401, "fresh_token_required")
@@ -229,3 +233,23 @@ def test_logout_works_with_tokens_that_never_expire(db_url, secret_key):
     assert api.call("POST", "/logout", token=tokens["access_token"]).status_code == 200
     assert err(api.call("POST", "/refresh", token=tokens["refresh_token"])) == (
         401, "token_revoked")
+
+
+def test_an_expired_refresh_token_is_told_to_log_in_again(api: Api):
+    _, user_id = api.user_token()
+    token = hs256(v2_claims(str(user_id), age=120, lifetime=60, type_="refresh"), api.secret)
+    answer = api.call("POST", "/refresh", token=token)
+    assert err(answer) == (401, "token_expired")
+    assert "refresh token has expired. Log in again at POST /login" in answer.get_json()[
+        "message"]
+
+
+def test_password_change_needs_a_fresh_token(api: Api):
+    name, user_id = api.register()
+    tokens = login(api, name)
+    stale = api.call("POST", "/refresh", token=tokens["refresh_token"]).get_json()["access_token"]
+    body = {"old_password": PASSWORD, "new_password": "another password"}
+    answer = api.call("PUT", f"/user/{user_id}/password", token=stale, json=body)
+    assert err(answer) == (401, "fresh_token_required")
+    assert api.call("PUT", f"/user/{user_id}/password", token=tokens["access_token"],
+                    json=body).status_code == 200
