@@ -7,13 +7,23 @@ PYTHON ?= python3
 TOOLS := .tools
 UV_ON_PATH := $(shell command -v uv >/dev/null 2>&1 && [ "$$(uv --version | cut -d' ' -f2)" = "$(UV_VERSION)" ] && command -v uv)
 UV := $(if $(UV_ON_PATH),$(UV_ON_PATH),$(TOOLS)/bin/uv)
-V1 := .venv-v1/bin/python
-V2 := .venv-v2/bin/python
+# One pair of environments per interpreter: .venv-v1/.venv-v2 for the default python3,
+# .venv-py3.12-v1/.venv-py3.12-v2 for `make test PYTHON=python3.12`, so they never clash.
+# (The harness finds the pair beside the interpreter that runs it: sidebyside/servers.py.)
+ifeq ($(origin PYTHON),file)
+VENV := .venv-
+else
+VENV := .venv-py$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')-
+endif
+V1 := $(VENV)v1/bin/python
+V2 := $(VENV)v2/bin/python
+# The CPythons the project supports (requires-python); `make test-pythons` runs each found.
+SUPPORTED_PYTHONS := 3.11 3.12 3.13
 # Never let uv fetch an interpreter: use the machine's python3.
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: demo test test-v1 test-v2 lint venvs run-v1 run-v2 parity-matrix bench reset clean
+.PHONY: demo test test-v1 test-v2 test-pythons lint venvs run-v1 run-v2 parity-matrix bench reset clean
 
 demo: venvs
 	$(V2) -m sidebyside.demo $(DEMO_ARGS)
@@ -27,17 +37,21 @@ test-v2: venvs
 	$(V2) -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/docs
 
 lint: venvs
-	.venv-v2/bin/ruff check .
+	$(VENV)v2/bin/ruff check .
 
-venvs: .venv-v1/.synced .venv-v2/.synced
+# Each supported CPython found (on PATH, or under pyenv), the whole suite, one line each.
+test-pythons:
+	@bash .ci/test-pythons $(SUPPORTED_PYTHONS)
+
+venvs: $(VENV)v1/.synced $(VENV)v2/.synced
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 # One lock for both stacks; --locked fails instead of silently re-resolving.
-.venv-%/.synced: pyproject.toml uv.lock | $(UV)
-	UV_PROJECT_ENVIRONMENT=.venv-$* $(UV) sync --locked --group $* --quiet
+$(VENV)%/.synced: pyproject.toml uv.lock | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(VENV)$* $(UV) sync --locked --group $* --quiet
 	touch $@
 
 run-v1: venvs
@@ -57,4 +71,4 @@ reset:
 	rm -rf instance
 
 clean:
-	rm -rf .venv-v1 .venv-v2 $(TOOLS) instance .pytest_cache
+	rm -rf .venv-v1 .venv-v2 .venv-py* $(TOOLS) instance .pytest_cache

@@ -19,8 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("users", help="list users")
     args = parser.parse_args(argv)
 
-    store = Store()
-    store.init_schema()
+    with Store() as store:
+        store.init_schema()
+        return run(store, args)
+
+
+def run(store: Store, args: argparse.Namespace) -> int:
     try:
         if args.command == "init":
             print(f"initialised {store.engine.url.render_as_string(hide_password=True)}")

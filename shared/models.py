@@ -9,7 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.validation import USERNAME_KEY_MAX
 
 
-def utcnow() -> datetime:
+def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
@@ -31,11 +31,11 @@ class User(Base):
     username_key: Mapped[str] = mapped_column(String(USERNAME_KEY_MAX), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now_utc)
     # The account generation: tokens issued before this instant (the account's creation, or its
     # last password change) are refused by both apps. Microseconds, so that a token minted just
     # after a change works and one minted just before does not.
-    tokens_valid_from: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    tokens_valid_from: Mapped[datetime] = mapped_column(DateTime, default=now_utc)
 
 
 class Item(Base):
@@ -64,4 +64,4 @@ class LoginFailure(Base):
     username_key: Mapped[str] = mapped_column(String(USERNAME_KEY_MAX), primary_key=True)
     client: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
-    window_start: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    window_start: Mapped[datetime] = mapped_column(DateTime, default=now_utc)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import sessionmaker
 
 from shared import validation
 from shared.errors import AlreadyExists, ConfigError, InvalidCredentials, NotFound
-from shared.models import Base, Item, RevokedToken, User, utcnow
+from shared.models import Base, Item, RevokedToken, User, now_utc
 from shared.passwords import Passwords
 from shared.throttling import LoginThrottle
 
@@ -165,15 +165,22 @@ class Store:
                 )
 
     def close(self) -> None:
-        """Close every pooled connection (tests and servers call it on the way out)."""
+        """Close every pooled connection. Whoever makes a Store closes it (or uses `with`):
+        Python 3.13 warns about every SQLite connection left to the garbage collector."""
         self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     # --- users -------------------------------------------------------------------------
 
     def register(self, username: object, password: object) -> UserRecord:
         name = validation.clean_username(username)
         secret = validation.clean_password(password)
-        now = utcnow()
+        now = now_utc()
         row = User(
             username=name,
             username_key=validation.username_key(name),
@@ -240,7 +247,7 @@ class Store:
             changed = s.execute(
                 update(User)
                 .where(User.id == user_id, User.password_hash == current_hash)
-                .values(password_hash=self.passwords.hash(new), tokens_valid_from=utcnow())
+                .values(password_hash=self.passwords.hash(new), tokens_valid_from=now_utc())
             ).rowcount
         if not changed:
             raise InvalidCredentials("The password changed meanwhile. Log in again.")
@@ -325,7 +332,7 @@ class Store:
         """Revoke (jti, exp) pairs, exp as in the token (Unix seconds). Entries whose token
         has expired anyway are pruned here, so the table stays as small as the live tokens."""
         with self.session.begin() as s:
-            s.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
+            s.execute(delete(RevokedToken).where(RevokedToken.expires_at < now_utc()))
             for jti, exp in tokens:
                 expires_at = datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
                 s.merge(RevokedToken(jti=jti, expires_at=expires_at))

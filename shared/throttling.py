@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from shared.errors import TooManyAttempts
-from shared.models import LoginFailure, utcnow
+from shared.models import LoginFailure, now_utc
 
 ANY_ACCOUNT = ""
 
@@ -33,7 +33,7 @@ class LoginThrottle:
             rows = s.scalars(select(LoginFailure).where(
                 LoginFailure.client == client,
                 LoginFailure.username_key.in_([key, ANY_ACCOUNT]))).all()
-        now = utcnow()
+        now = now_utc()
         waits = [
             (row.window_start + self.window - now).total_seconds()
             for row in rows if row.count >= self.limits[row.username_key == ANY_ACCOUNT]
@@ -45,7 +45,7 @@ class LoginThrottle:
                 "seconds.", math.ceil(wait))
 
     def record_failure(self, key: str, client: str) -> None:
-        now = utcnow()
+        now = now_utc()
         for username_key in (key, ANY_ACCOUNT):
             self._bump(username_key, client, now)
 

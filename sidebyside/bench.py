@@ -107,9 +107,9 @@ def bench(rounds: int, seconds: float, workers: int) -> dict[tuple[str, str], Sa
     results: dict[tuple[str, str], list[Sample]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         db_url = f"sqlite:///{tmp}/bench.db"
-        store = Store(db_url)
-        store.init_schema()
-        store.create_item("chair", 12.5)
+        with Store(db_url) as store:
+            store.init_schema()
+            store.create_item("chair", 12.5)
         servers = {s: start_gunicorn(s, db_url, workers, Path(tmp) / f"{s}.log")
                    for s in ("v1", "v2")}
         try:

@@ -140,27 +140,28 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory() as tmp, running_apps(Path(tmp)) as servers:
             world = world_for(servers, Path(tmp))
-            console.print(Panel.fit(
-                "\n".join(f"{LIBRARY[n]}: {s.base_url}  (pid {s.process.pid})"
-                          for n, s in servers.items())
-                + f"\nshared store: {world.store.url}",
-                title="Both apps, one store", border_style="bold"), highlight=False)
-            for name, client in world.clients.items():  # the cast: an admin and a user
-                who = "demo-admin" if name == "v1" else "demo-user"
-                client.register(who, PASSWORD)
-            world.store.set_admin("demo-admin", True)
-            console.print("demo-admin (registered on v1, made admin with "
-                          "`python -m shared admin grant demo-admin`) and demo-user "
-                          "(registered on v2) are in the shared store.\n")
-            for number, sc in enumerate(STORY, 1):
-                all_as_declared &= show_step(console, number, sc, run(world, sc))
-                if args.step and interactive and number < len(STORY):
-                    input("Enter for the next step… ")
-            console.print(Rule("[bold]End of the story"))
-            console.print(f"{len(STORY)} steps; the full matrix of {len(CATALOGUE)} "
-                          "scenarios is in migration_notes.md (make parity-matrix).")
-            if args.serve:
-                serve_forever(console, servers)
+            with world.store:  # closed on the way out, whatever happens
+                console.print(Panel.fit(
+                    "\n".join(f"{LIBRARY[n]}: {s.base_url}  (pid {s.process.pid})"
+                              for n, s in servers.items())
+                    + f"\nshared store: {world.store.url}",
+                    title="Both apps, one store", border_style="bold"), highlight=False)
+                for name, client in world.clients.items():  # the cast: an admin and a user
+                    who = "demo-admin" if name == "v1" else "demo-user"
+                    client.register(who, PASSWORD)
+                world.store.set_admin("demo-admin", True)
+                console.print("demo-admin (registered on v1, made admin with "
+                              "`python -m shared admin grant demo-admin`) and demo-user "
+                              "(registered on v2) are in the shared store.\n")
+                for number, sc in enumerate(STORY, 1):
+                    all_as_declared &= show_step(console, number, sc, run(world, sc))
+                    if args.step and interactive and number < len(STORY):
+                        input("Enter for the next step… ")
+                console.print(Rule("[bold]End of the story"))
+                console.print(f"{len(STORY)} steps; the full matrix of {len(CATALOGUE)} "
+                              "scenarios is in migration_notes.md (make parity-matrix).")
+                if args.serve:
+                    serve_forever(console, servers)
     except KeyboardInterrupt:
         console.print("\nstopped; both servers are down.")
         return 130

@@ -74,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="markdown file with the matrix markers")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp, running_apps(Path(tmp)) as servers:
-        matrix = render_matrix(run_all(world_for(servers, Path(tmp))))
+        world = world_for(servers, Path(tmp))
+        matrix = render_matrix(run_all(world))
+        world.store.close()
     if args.write:
         args.write.write_text(embed(args.write.read_text(), matrix))
         print(f"parity matrix written into {args.write}")

@@ -19,6 +19,15 @@ REPO = Path(__file__).resolve().parent.parent
 APPS = {"v1": "v1_basic_jwt", "v2": "v2_jwt_extended"}
 
 
+def venv_python(stack: str) -> Path:
+    """The interpreter of a stack's environment, beside the one running now: `make` builds
+    .venv-v1/.venv-v2 for the default python3, and .venv-py3.12-v1/-v2 for PYTHON=python3.12
+    (see the Makefile), so the pair that runs the tests starts the servers too."""
+    current = Path(sys.prefix).name
+    prefix = current[:-2] if current.endswith(("-v1", "-v2")) else ".venv-"
+    return REPO / f"{prefix}{stack}" / "bin" / "python"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -42,7 +51,7 @@ class AppServer:
 
     @property
     def python(self) -> Path:
-        return REPO / f".venv-{self.name}" / "bin" / "python"
+        return venv_python(self.name)
 
     @property
     def base_url(self) -> str:
@@ -121,7 +130,8 @@ def running_apps(workdir: Path, extra_env: Mapping[str, str] | None = None
         # Create the schema once, so two first starts do not race on CREATE TABLE.
         from shared import Store
 
-        Store(db_url).init_schema()
+        with Store(db_url) as store:
+            store.init_schema()
         for server in servers.values():
             server.start()
         for server in servers.values():

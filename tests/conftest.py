@@ -1,16 +1,37 @@
 import secrets
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from shared import Store
+from sidebyside.servers import venv_python
 
 pytest_plugins = ["tests.live"]
 
 REPO = Path(__file__).resolve().parent.parent
 # Which stack this interpreter is: the tests of one stack never import the other's libraries.
-STACK = "v1" if Path(sys.prefix).name == ".venv-v1" else "v2"
-OTHER_PYTHON = {"v1": REPO / ".venv-v2/bin/python", "v2": REPO / ".venv-v1/bin/python"}[STACK]
+# (.venv-v1, or .venv-py3.12-v1 and the like for another interpreter: see the Makefile)
+STACK = "v1" if Path(sys.prefix).name.endswith("-v1") else "v2"
+OTHER_PYTHON = venv_python({"v1": "v2", "v2": "v1"}[STACK])
 THIS_PYTHON = Path(sys.executable)
+
+# Every Store a test opens (directly or inside an app) is closed after it: Python 3.13 warns
+# about SQLite connections left to the garbage collector, and warnings are errors here.
+OPENED: list[Store] = []
+
+
+def opened(store: Store) -> Store:
+    OPENED.append(store)
+    return store
+
+
+@pytest.fixture(autouse=True)
+def _close_opened_stores() -> Iterator[None]:
+    yield
+    while OPENED:
+        OPENED.pop().close()
 
 
 @pytest.fixture

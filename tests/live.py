@@ -1,6 +1,7 @@
 """Both apps as real servers (each in its own venv), started once per test session and
 shared by the parity and security suites (a pytest plugin, see tests/conftest.py)."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,10 @@ def servers(workdir: Path):
 
 
 @pytest.fixture(scope="session")
-def world(servers: dict[str, AppServer], workdir: Path) -> World:
-    return world_for(servers, workdir)
+def world(servers: dict[str, AppServer], workdir: Path) -> Iterator[World]:
+    built = world_for(servers, workdir)
+    yield built
+    built.store.close()
 
 
 @pytest.fixture(scope="session")

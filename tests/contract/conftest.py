@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from shared import Store
-from tests.conftest import STACK
+from tests.conftest import STACK, opened
 
 if STACK == "v1":
     from v1_basic_jwt.app import create_app
@@ -60,8 +60,10 @@ class Api:
 
 
 def make_app(db_url: str, secret: str, **config) -> Flask:
-    return create_app({"DATABASE_URL": db_url, "JWT_SECRET_KEY": secret,
-                       "CHEAP_PASSWORD_HASHING_FOR_TESTS": True, **config})
+    app = create_app({"DATABASE_URL": db_url, "JWT_SECRET_KEY": secret,
+                      "CHEAP_PASSWORD_HASHING_FOR_TESTS": True, **config})
+    opened(app.extensions["store"])  # closed after the test (tests/conftest.py)
+    return app
 
 
 @pytest.fixture

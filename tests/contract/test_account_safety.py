@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from shared.models import utcnow
+from shared.models import now_utc
 from shared.validation import PASSWORD_MIN
 from sidebyside.tokens import decode_unverified, hs256
 from tests.contract.conftest import LOGIN_PATH, PASSWORD, PREFIX, Api, make_app
@@ -42,7 +42,7 @@ def test_a_token_older_than_its_account_is_refused_even_if_the_id_comes_back(api
     erin, erin_id = api.register()
     token = api.login(erin)
     api.store.delete_user(erin_id)
-    now = str(utcnow())
+    now = str(now_utc())
     with api.store.engine.begin() as conn:  # frank, an admin, gets erin's old id
         conn.exec_driver_sql(
             "INSERT INTO users (id, username, username_key, password_hash, is_admin, "

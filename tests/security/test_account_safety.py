@@ -5,7 +5,7 @@ stranger guesses from another address (issue 12's report, replayed)."""
 import time
 from pathlib import Path
 
-from shared.models import utcnow
+from shared.models import now_utc
 from sidebyside.clients import AppClient, Exchange
 from sidebyside.matrix import world_for
 from sidebyside.scenarios import ATTACKER_ADDRESS, PASSWORD, World
@@ -61,7 +61,7 @@ def test_even_if_the_id_comes_back_the_old_tokens_name_no_one(world: World):
     erin's very id, and her tokens are still refused, on both apps."""
     erin_id, v1_token, v2_access, v2_refresh = erins_tokens(world)
     world.store.delete_user(erin_id)
-    now = str(utcnow())
+    now = str(now_utc())
     with world.store.engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO users (id, username, username_key, password_hash, is_admin, "
@@ -119,15 +119,15 @@ def test_one_address_trying_many_accounts_is_capped(tmp_path: Path):
     """Credential stuffing: one try per account, never twice on one. Servers of its own,
     with a small cap (the suites' servers raise it, see tests/live.py)."""
     with running_apps(tmp_path, {"LOGIN_MAX_FAILURES_PER_CLIENT": "6"}) as servers:
-
         world = world_for(servers, tmp_path)
-        v1, v2 = world.clients["v1"], world.clients["v2"]
-        owner = world.register(v2)
-        attackers: list[AppClient] = [c.from_address(ATTACKER_ADDRESS) for c in (v1, v2)]
-        for i in range(6):
-            assert answered(attackers[i % 2].login(f"victim{i}", "password1"))[0] == 401
-        for attacker in attackers:
-            assert answered(attacker.login(owner.name, PASSWORD)) == (429, "too_many_attempts")
-        for client in (v1, v2):
-            assert answered(client.login(owner.name, PASSWORD)) == (200, None)
-        world.store.close()
+        with world.store:
+            v1, v2 = world.clients["v1"], world.clients["v2"]
+            owner = world.register(v2)
+            attackers: list[AppClient] = [c.from_address(ATTACKER_ADDRESS) for c in (v1, v2)]
+            for i in range(6):
+                assert answered(attackers[i % 2].login(f"victim{i}", "password1"))[0] == 401
+            for attacker in attackers:
+                refused = attacker.login(owner.name, PASSWORD)
+                assert answered(refused) == (429, "too_many_attempts")
+            for client in (v1, v2):
+                assert answered(client.login(owner.name, PASSWORD)) == (200, None)

@@ -1,7 +1,10 @@
 """What is specific to Flask-JWT 0.3.2 (v1), and proof that its defects are real and fixed."""
 
 import hmac
+import sys
+import warnings
 from datetime import timedelta
+from pathlib import Path
 
 import flask
 import flask_jwt
@@ -190,3 +193,18 @@ def test_one_distribution_provides_the_jwt_module():
     from importlib.metadata import packages_distributions
 
     assert packages_distributions()["jwt"] == ["PyJWT"]
+
+
+def test_pyjwt_1_7_decodes_with_utcnow_which_python_3_12_deprecates(secret_key):
+    """Why pyproject.toml filters this warning (by message and module) instead of fixing it:
+    the call is inside PyJWT 1.7.1, on every decode."""
+    token = jwt.encode({"identity": 1}, secret_key, algorithm="HS256")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        jwt.decode(token, secret_key, algorithms=["HS256"])
+    utcnow = [w for w in caught if "utcnow() is deprecated" in str(w.message)]
+    if sys.version_info >= (3, 12):
+        assert [w.category for w in utcnow] == [DeprecationWarning]
+        assert Path(utcnow[0].filename).parts[-2:] == ("jwt", "api_jwt.py")
+    else:
+        assert utcnow == []
