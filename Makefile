@@ -23,7 +23,7 @@ SUPPORTED_PYTHONS := 3.11 3.12 3.13
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: demo test test-v1 test-v2 test-pythons lint venvs run-v1 run-v2 parity-matrix bench reset clean
+.PHONY: demo test test-v1 test-v2 test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
 
 demo: venvs
 	$(V2) -m sidebyside.demo $(DEMO_ARGS)
@@ -38,6 +38,15 @@ test-v2: venvs
 
 lint: venvs
 	$(VENV)v2/bin/ruff check .
+
+# The store, contract, parity, security and worker suites on a throwaway PostgreSQL cluster,
+# each app under gunicorn with 4 workers (.ci/with-postgres starts and always stops it).
+test-postgres: venvs
+	bash .ci/with-postgres $(MAKE) --no-print-directory test-postgres-suites
+
+test-postgres-suites:
+	APP_SERVER_WORKERS=4 $(V1) -m pytest tests/shared tests/contract
+	APP_SERVER_WORKERS=4 $(V2) -m pytest tests/shared tests/contract tests/parity tests/security tests/workers
 
 # Each supported CPython found (on PATH, or under pyenv), the whole suite, one line each.
 test-pythons:

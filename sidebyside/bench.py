@@ -20,7 +20,7 @@ from pathlib import Path
 
 from shared import Store
 from sidebyside.clients import client_for
-from sidebyside.servers import AppServer, server_env
+from sidebyside.servers import GunicornServer, server_env
 
 PASSWORD = "correct horse battery"
 
@@ -80,24 +80,12 @@ def http_request(method: str, path: str, headers: dict[str, str] | None = None,
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-@dataclass
-class GunicornServer(AppServer):
-    """One app under gunicorn (sync workers), with a bare endpoint for the ceiling."""
-
-    workers: int = 1
-
-    def argv(self) -> list[str]:
-        gunicorn = self.python.parent / "gunicorn"
-        return [str(gunicorn), "-w", str(self.workers), "-k", "sync", "-b",
-                f"127.0.0.1:{self.port}", "--log-level", "warning",
-                f'sidebyside.bench_wsgi:create_app("{self.name}")']
-
-
 def start_gunicorn(stack: str, db_url: str, workers: int, log: Path) -> GunicornServer:
     # The benchmark logs in hundreds of times as one user: no throttling here.
     env = {**server_env(db_url), "JWT_SECRET_KEY": secrets.token_hex(32),
            "LOGIN_MAX_FAILURES": "1000000000"}
-    server = GunicornServer(stack, env, log, workers=workers)
+    server = GunicornServer(stack, env, log, workers=workers,
+                            app_spec=f'sidebyside.bench_wsgi:create_app("{stack}")')
     server.start()
     server.wait_ready()
     return server

@@ -21,7 +21,8 @@ END = "<!-- parity-matrix:end -->"
 
 def world_for(servers: dict[str, AppServer], workdir: Path) -> World:
     clients = {name: client_for(name, s.base_url, s.secret) for name, s in servers.items()}
-    return World(clients, Store(f"sqlite:///{workdir / 'store.db'}"), secrets.token_hex(2))
+    store = Store(servers["v1"].env["DATABASE_URL"])  # the one both servers share
+    return World(clients, store, secrets.token_hex(2))
 
 
 def run_all(world: World) -> dict[str, dict[str, Exchange] | BaseException]:

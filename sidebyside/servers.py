@@ -108,35 +108,64 @@ class AppServer:
         return "\n".join(lines[-last_lines:])
 
 
+@dataclass
+class GunicornServer(AppServer):
+    """One app under gunicorn with the production settings of gunicorn.conf.py."""
+
+    workers: int = 2
+    app_spec: str = ""  # default: the app's own factory
+
+    def argv(self) -> list[str]:
+        gunicorn = self.python.parent / "gunicorn"
+        spec = self.app_spec or f"{APPS[self.name]}.app:create_app()"
+        return [str(gunicorn), "-c", str(REPO / "gunicorn.conf.py"), "--workers",
+                str(self.workers), "--bind", f"127.0.0.1:{self.port}", spec]
+
+    def worker_pids(self) -> set[int]:
+        """The worker processes (children of the master)."""
+        if self.process is None:
+            return set()
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
+
+
 def server_env(db_url: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("APP_DEV_MODE", "JWT_SECRET_KEY", "PYTHONPATH")}
     return {**env, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1", **(extra or {})}
 
 
-@contextlib.contextmanager
-def running_apps(workdir: Path, extra_env: Mapping[str, str] | None = None
-                 ) -> Iterator[dict[str, AppServer]]:
-    """Both apps on one fresh database, each with its own secret, stopped on the way out."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    db_url = f"sqlite:///{workdir / 'store.db'}"
-    servers = {
-        name: AppServer(name, {**server_env(db_url, extra_env),
-                               "JWT_SECRET_KEY": secrets.token_hex(32)},
-                        workdir / f"{name}.log")
-        for name in APPS
-    }
-    try:
-        # Create the schema once, so two first starts do not race on CREATE TABLE.
-        from shared import Store
+def workers_from_env() -> int:
+    """APP_SERVER_WORKERS=N serves each app under gunicorn with N workers (make
+    test-postgres); unset or 0, with `python -m` (Werkzeug's threaded server)."""
+    return int(os.environ.get("APP_SERVER_WORKERS") or 0)
 
-        with Store(db_url) as store:
-            store.init_schema()
-        for server in servers.values():
-            server.start()
-        for server in servers.values():
-            server.wait_ready()
-        yield servers
-    finally:
-        for server in servers.values():
-            server.stop()
+
+@contextlib.contextmanager
+def running_apps(workdir: Path, extra_env: Mapping[str, str] | None = None,
+                 workers: int | None = None) -> Iterator[dict[str, AppServer]]:
+    """Both apps on one fresh store, each with its own secret, stopped on the way out."""
+    from shared import Store
+    from sidebyside.databases import fresh_store_url
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    workers = workers_from_env() if workers is None else workers
+    with fresh_store_url(workdir) as db_url:
+        servers: dict[str, AppServer] = {}
+        for name in APPS:
+            env = {**server_env(db_url, extra_env), "JWT_SECRET_KEY": secrets.token_hex(32)}
+            log = workdir / f"{name}.log"
+            servers[name] = (GunicornServer(name, env, log, workers=workers) if workers
+                             else AppServer(name, env, log))
+        try:
+            # Create the schema once, so two first starts do not race on CREATE TABLE.
+            with Store(db_url) as store:
+                store.init_schema()
+            for server in servers.values():
+                server.start()
+            for server in servers.values():
+                server.wait_ready()
+            yield servers
+        finally:
+            for server in servers.values():
+                server.stop()

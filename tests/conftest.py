@@ -4,8 +4,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert
 
 from shared import Store
+from shared.models import User, now_utc
+from sidebyside.databases import fresh_store_url
 from sidebyside.servers import venv_python
 
 pytest_plugins = ["tests.live"]
@@ -34,9 +37,21 @@ def _close_opened_stores() -> Iterator[None]:
         OPENED.pop().close()
 
 
+def reuse_id(store: Store, user_id: int, username: str) -> None:
+    """Insert an admin with a given (freed) id, as a restored backup or an older store
+    without AUTOINCREMENT could: what the account generation must hold against."""
+    now = now_utc()
+    with store.engine.begin() as conn:
+        conn.execute(insert(User).values(
+            id=user_id, username=username, username_key=username.casefold(),
+            password_hash="not a hash", is_admin=True, created_at=now, tokens_valid_from=now))
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
+def db_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh store for this test: SQLite, or a PostgreSQL schema (sidebyside/databases.py)."""
+    with fresh_store_url(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

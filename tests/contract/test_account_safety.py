@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from shared.models import now_utc
 from shared.validation import PASSWORD_MIN
 from sidebyside.tokens import decode_unverified, hs256
+from tests.conftest import reuse_id
 from tests.contract.conftest import LOGIN_PATH, PASSWORD, PREFIX, Api, make_app
 from tests.contract.test_contract import claims_for, error_of
 
@@ -42,12 +42,7 @@ def test_a_token_older_than_its_account_is_refused_even_if_the_id_comes_back(api
     erin, erin_id = api.register()
     token = api.login(erin)
     api.store.delete_user(erin_id)
-    now = str(now_utc())
-    with api.store.engine.begin() as conn:  # frank, an admin, gets erin's old id
-        conn.exec_driver_sql(
-            "INSERT INTO users (id, username, username_key, password_hash, is_admin, "
-            "created_at, tokens_valid_from) VALUES (?, 'frank', 'frank', 'x', 1, ?, ?)",
-            (erin_id, now, now))
+    reuse_id(api.store, erin_id, "frank")  # frank, an admin, gets erin's old id
     assert api.store.get_user(erin_id).username == "frank"
     assert error_of(whoami(api, erin_id, token)) == (401, "token_revoked")
     assert error_of(api.call("DELETE", "/item/anything", token=token)) == (401, "token_revoked")

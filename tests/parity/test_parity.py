@@ -1,6 +1,7 @@
 """The parity suite: every scenario of the catalogue against both real servers."""
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -10,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from sidebyside.bench import http_request, send
 from sidebyside.matrix import embedded_matrix, outcomes, render_matrix
 from sidebyside.scenarios import CATALOGUE, CHAPTERS, VERDICTS, Scenario
-from sidebyside.servers import REPO, AppServer, running_apps
+from sidebyside.servers import REPO, AppServer, GunicornServer, running_apps, server_env
 
 
 def logs(servers: dict[str, AppServer]) -> str:
@@ -68,7 +70,11 @@ def test_migration_notes_embed_the_matrix_the_suite_produces(results):
 
 def test_servers_run_in_production_configuration(servers):
     for server in servers.values():
-        assert "Debug mode: off" in server.log(last_lines=1000)
+        log = server.log(last_lines=1000)
+        if isinstance(server, GunicornServer):  # make test-postgres: gunicorn, N workers
+            assert "Using worker: gthread" in log and len(server.worker_pids()) == server.workers
+        else:
+            assert "Debug mode: off" in log
         assert server.process is not None and server.process.poll() is None
 
 
@@ -115,12 +121,14 @@ def test_a_killed_harness_leaves_no_server_behind(tmp_path: Path):
 
 
 @pytest.mark.parametrize("stack", ["v1", "v2"])
-def test_statuses_under_gunicorn(stack, tmp_path: Path):
-    """The trap shows only under a production server: check the contract under gunicorn too."""
-    from sidebyside.bench import http_request, send, start_gunicorn
-
-    server = start_gunicorn(stack, f"sqlite:///{tmp_path / 'g.db'}", 1, tmp_path / "gunicorn.log")
+def test_statuses_under_gunicorn(stack, tmp_path: Path, db_url: str):
+    """The trap shows only under a production server: the contract under gunicorn, with the
+    production settings of gunicorn.conf.py."""
+    server = GunicornServer(stack, {**server_env(db_url), "JWT_SECRET_KEY": secrets.token_hex(32)},
+                            tmp_path / "gunicorn.log", workers=2)
+    server.start()
     try:
+        server.wait_ready()
         prefix = "JWT" if stack == "v1" else "Bearer"
         for headers, code in [({}, b"authorization_required"),
                               ({"Authorization": f"{prefix} garbage"}, b"invalid_token")]:

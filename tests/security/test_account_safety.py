@@ -5,11 +5,11 @@ stranger guesses from another address (issue 12's report, replayed)."""
 import time
 from pathlib import Path
 
-from shared.models import now_utc
 from sidebyside.clients import AppClient, Exchange
 from sidebyside.matrix import world_for
 from sidebyside.scenarios import ATTACKER_ADDRESS, PASSWORD, World
 from sidebyside.servers import running_apps
+from tests.conftest import reuse_id
 from tests.security.rules import check_answer
 
 NEW_PASSWORD = "a brand new password"
@@ -61,12 +61,7 @@ def test_even_if_the_id_comes_back_the_old_tokens_name_no_one(world: World):
     erin's very id, and her tokens are still refused, on both apps."""
     erin_id, v1_token, v2_access, v2_refresh = erins_tokens(world)
     world.store.delete_user(erin_id)
-    now = str(now_utc())
-    with world.store.engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO users (id, username, username_key, password_hash, is_admin, "
-            "created_at, tokens_valid_from) VALUES (?, ?, ?, 'x', 1, ?, ?)",
-            (erin_id, f"frank{erin_id}", f"frank{erin_id}", now, now))
+    reuse_id(world.store, erin_id, f"frank{erin_id}")
     item = world.stock_item()
     assert set(replay(world, erin_id, v1_token, v2_access, v2_refresh, item)) == {
         (401, "token_revoked")}

@@ -34,8 +34,8 @@ def test_fifty_concurrent_registrations_of_one_name_across_both_apps(world: Worl
     assert [u.username.lower() for u in world.store.list_users()].count("contested") == 1
 
 
-def start_app(name: str, tmp_path: Path, **env: str) -> AppServer:
-    server = AppServer(name, {**server_env(f"sqlite:///{tmp_path / 'db.sqlite'}"),
+def start_app(name: str, tmp_path: Path, db_url: str, **env: str) -> AppServer:
+    server = AppServer(name, {**server_env(db_url),
                               "APP_INSTANCE_DIR": str(tmp_path / "instance"), **env},
                        tmp_path / f"{name}.log")
     server.start()
@@ -46,12 +46,12 @@ UNSAFE_SECRETS = [None, "", "jose", "secret", "super-secret", "changeme", "JOSE"
 
 
 @pytest.mark.parametrize("app", ["v1", "v2"])
-def test_app_refuses_to_start_with_a_missing_default_or_short_secret(app, tmp_path):
+def test_app_refuses_to_start_with_a_missing_default_or_short_secret(app, tmp_path, db_url):
     servers = []  # started together: each start costs an interpreter's import time
     for i, secret in enumerate(UNSAFE_SECRETS):
         env = {} if secret is None else {"JWT_SECRET_KEY": secret}
         (tmp_path / str(i)).mkdir()
-        servers.append((secret, start_app(app, tmp_path / str(i), **env)))
+        servers.append((secret, start_app(app, tmp_path / str(i), db_url, **env)))
     for secret, server in servers:
         assert server.process.wait(timeout=30) != 0, secret
         assert "refusing to start: JWT_SECRET_KEY" in server.log(), secret
@@ -59,8 +59,8 @@ def test_app_refuses_to_start_with_a_missing_default_or_short_secret(app, tmp_pa
 
 
 @pytest.mark.parametrize("app", ["v1", "v2"])
-def test_dev_mode_generates_a_secret_per_app_under_the_instance_folder(app, tmp_path):
-    server = start_app(app, tmp_path, APP_DEV_MODE="1")
+def test_dev_mode_generates_a_secret_per_app_under_the_instance_folder(app, tmp_path, db_url):
+    server = start_app(app, tmp_path, db_url, APP_DEV_MODE="1")
     try:
         server.wait_ready()
     finally:
@@ -71,9 +71,9 @@ def test_dev_mode_generates_a_secret_per_app_under_the_instance_folder(app, tmp_
 
 
 @pytest.mark.parametrize("app", ["v1", "v2"])
-def test_dev_mode_refuses_a_weak_secret_too(app, tmp_path):
+def test_dev_mode_refuses_a_weak_secret_too(app, tmp_path, db_url):
     """A dev server that signs with 'jose' accepts tokens anyone can forge."""
-    server = start_app(app, tmp_path, APP_DEV_MODE="1", JWT_SECRET_KEY="jose")
+    server = start_app(app, tmp_path, db_url, APP_DEV_MODE="1", JWT_SECRET_KEY="jose")
     assert server.process.wait(timeout=30) != 0
     assert "JWT_SECRET_KEY refused: it is a well-known default secret" in server.log()
     assert not (tmp_path / "instance" / f"{app}-jwt-secret").exists()
