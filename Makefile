@@ -34,7 +34,7 @@ test-v1: venvs
 	$(V1) -m pytest tests/shared tests/contract tests/v1
 
 test-v2: venvs
-	$(V2) -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/docs
+	$(V2) -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/docs
 
 lint: venvs
 	$(VENV)v2/bin/ruff check .

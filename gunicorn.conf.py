@@ -14,7 +14,8 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 # Threads, not sync workers: a sync worker serves one connection at a time, so two slow
 # clients (a slowloris sends a header line a second) stall a two-worker server. A thread
 # blocked on a slow client holds only itself; 64 per worker outlast 50 slow clients even
-# when one worker accepts all of them (tests/workers/test_slow_clients.py). A buffering proxy
+# when one worker accepts all of them (tests/workers/test_slow_clients.py; with 8 threads it
+# fails). A buffering proxy
 # in front (nginx) is still the standard advice: it absorbs slow clients entirely.
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "64"))
@@ -27,6 +28,9 @@ keepalive = 5  # seconds an idle keep-alive connection may hold a slot
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 64 * 1024
+# No runtime control socket (gunicorn >= 25): one path in $HOME shared by every gunicorn on
+# the machine, and nothing here manages workers at run time.
+control_socket_disable = True
 # Access log with the worker's pid, so that a test can see which worker answered.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(p)s "%(r)s" %(s)s'
