@@ -72,8 +72,10 @@ run-v2: venvs
 parity-matrix: venvs
 	$(V2) -m sidebyside.matrix --write migration_notes.md
 
+# SQLite, and PostgreSQL too where its server binaries are installed (a throwaway cluster).
 bench: venvs
-	$(V2) -m sidebyside.bench
+	if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then \
+	  bash .ci/with-postgres $(V2) -m sidebyside.bench; else $(V2) -m sidebyside.bench; fi
 
 # Empty the local store and dev secrets (instance/); the environments stay.
 reset:

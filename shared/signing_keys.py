@@ -9,8 +9,8 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+from shared.database import INSTANCE_DIR
 from shared.errors import ConfigError
-from shared.store import INSTANCE_DIR
 
 MIN_KEY_BYTES = 32  # RFC 7518 §3.2: an HS256 key at least as long as the hash output
 # Secrets from tutorials and framework docs: anyone can forge tokens signed with them.

@@ -22,9 +22,13 @@ def postgres_server() -> str | None:
 
 
 @contextlib.contextmanager
-def fresh_store_url(workdir: Path, name: str = "store") -> Iterator[str]:
+def fresh_store_url(workdir: Path, name: str = "store", *,
+                    postgres: bool | None = None) -> Iterator[str]:
+    """A fresh, empty store's URL; postgres=None: PostgreSQL when STORE_TEST_POSTGRES is set."""
     server = postgres_server()
-    if server is None:
+    if postgres is False or server is None:
+        if postgres:
+            raise RuntimeError(f"{POSTGRES_ENV} is not set")
         yield f"sqlite:///{workdir / f'{name}.db'}"
         return
     schema = f"t_{secrets.token_hex(6)}"

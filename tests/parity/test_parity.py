@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sidebyside.bench import http_request, send
+from sidebyside.load import http_request, send
 from sidebyside.matrix import embedded_matrix, outcomes, render_matrix
 from sidebyside.scenarios import CATALOGUE, CHAPTERS, VERDICTS, Scenario
 from sidebyside.servers import REPO, AppServer, GunicornServer, running_apps, server_env

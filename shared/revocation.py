@@ -1,0 +1,41 @@
+"""Token revocation (v2's logout): revoked token ids with their expiry, and the one statement
+that answers, for every protected request, "whose token, and is it revoked?"."""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import bindparam, delete, exists, literal, select
+
+from shared.database import storable_id
+from shared.models import RevokedToken, User, now_utc
+from shared.records import UserRecord, user_record
+from shared.users import USER_COLUMNS, StoreBase
+
+# v2 asks two questions of every token, revoked? and whose?: one statement answers both.
+_one_row = select(literal(1).label("one")).subquery()
+USER_AND_REVOCATION = select(
+    *USER_COLUMNS,
+    # Two fixed parameters, not an expanding list: that would re-render the SQL every call.
+    exists().where(RevokedToken.jti.in_([bindparam("jti"), bindparam("linked_jti")]))
+    .label("revoked"),
+).select_from(_one_row.outerjoin(User, User.id == bindparam("user_id")))
+
+
+class RevocationStore(StoreBase):
+    def revoke(self, tokens: Iterable[tuple[str, int]]) -> None:
+        """Revoke (jti, exp) pairs, exp as in the token (Unix seconds). Entries whose token
+        has expired anyway are pruned here, so the table stays as small as the live tokens."""
+        with self.session.begin() as s:
+            s.execute(delete(RevokedToken).where(RevokedToken.expires_at < now_utc()))
+            for jti, exp in tokens:
+                expires_at = datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
+                s.merge(RevokedToken(jti=jti, expires_at=expires_at))
+
+    def user_and_revocation(self, user_id: int | None, jti: str | None,
+                            linked_jti: str | None = None) -> tuple[UserRecord | None, bool]:
+        """(the user or None, whether either token id is revoked), in one statement."""
+        params = {"user_id": user_id if storable_id(user_id) else None,
+                  "jti": jti, "linked_jti": linked_jti}  # a NULL id matches nothing
+        with self.engine.connect() as conn:
+            row = conn.execute(USER_AND_REVOCATION, params).one()
+        return (user_record(row) if row.id is not None else None), bool(row.revoked)
