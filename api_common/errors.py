@@ -25,6 +25,10 @@ TOKEN_MESSAGES = {
     "invalid_token": "{detail}. Log in at POST {login} for a new token.",
     "token_expired": "The token has expired. {renew}.",
     "refresh_token_expired": "The refresh token has expired. Log in again at POST {login}.",
+    "legacy_expired": "The Flask-JWT token has expired. Log in again at POST {login} and send "
+                      "'Authorization: {scheme} <token>'.",
+    "legacy_retired": "Flask-JWT tokens are retired here. Log in again at POST {login} and "
+                      "send 'Authorization: {scheme} <token>'.",
     "token_revoked": "The token has been revoked (logged out, or the password changed since "
                      "it was issued). Log in again at POST {login}.",
     "user_not_found": "The token's user does not exist (the account was deleted). Register, "

@@ -1,9 +1,10 @@
-"""python -m shared init | admin grant NAME | admin revoke NAME | users
+"""python -m shared init | admin grant NAME | admin revoke NAME | users | bridge
 
 Works from either app's environment, against DATABASE_URL (default: instance/store.db)."""
 
 import argparse
 import sys
+from datetime import timedelta
 
 from shared.errors import StoreError
 from shared.store import Store
@@ -17,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("action", choices=["grant", "revoke"])
     admin.add_argument("username")
     commands.add_parser("users", help="list users")
+    commands.add_parser("bridge", help="who used a legacy (Flask-JWT) token at v2, lately")
     args = parser.parse_args(argv)
 
     with Store() as store:
@@ -31,6 +33,11 @@ def run(store: Store, args: argparse.Namespace) -> int:
         elif args.command == "admin":
             user = store.set_admin(args.username, args.action == "grant")
             print(f"{user.username} (id {user.id}): is_admin={user.is_admin}")
+        elif args.command == "bridge":
+            users, uses, last = store.legacy_use_since(timedelta(hours=24))
+            seen = f"{last:%Y-%m-%d %H:%M:%S} UTC" if last else "never"
+            print(f"legacy tokens in the last 24 h: {users} user(s), {uses} use(s); "
+                  f"last seen: {seen}")
         else:
             for user in store.list_users():
                 flag = "admin" if user.is_admin else "-"

@@ -65,3 +65,14 @@ class LoginFailure(Base):
     client: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[datetime] = mapped_column(DateTime, default=now_utc)
+
+
+class LegacyTokenUse(Base):
+    """v2's cut-over bridge: who still sends a Flask-JWT token, how often, when last, so that
+    `python -m shared bridge` can tell when the grace window may close."""
+
+    __tablename__ = "legacy_token_uses"
+
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last_seen: Mapped[datetime] = mapped_column(DateTime, default=now_utc)

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, delete, exists, literal, select
+from sqlalchemy.exc import IntegrityError
 
 from shared.database import storable_id
 from shared.models import RevokedToken, User, now_utc
@@ -30,6 +31,17 @@ class RevocationStore(StoreBase):
             for jti, exp in tokens:
                 expires_at = datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
                 s.merge(RevokedToken(jti=jti, expires_at=expires_at))
+
+    def revoke_once(self, jti: str, exp: int) -> bool:
+        """Revoke one token id unless it is revoked already; False then. A plain INSERT: of
+        two concurrent callers (two workers), exactly one gets True."""
+        expires_at = datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
+        try:
+            with self.session.begin() as s:
+                s.add(RevokedToken(jti=jti, expires_at=expires_at))
+        except IntegrityError:
+            return False
+        return True
 
     def user_and_revocation(self, user_id: int | None, jti: str | None,
                             linked_jti: str | None = None) -> tuple[UserRecord | None, bool]:

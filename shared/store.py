@@ -12,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 from shared.database import DEFAULT_DATABASE_URL, INSTANCE_DIR, make_engine
 from shared.errors import ConfigError
 from shared.items import ItemStore
+from shared.legacy import LegacyUseStore
 from shared.models import Base
 from shared.passwords import Passwords
 from shared.records import ItemRecord, UserRecord
@@ -22,8 +23,9 @@ from shared.users import UserStore
 __all__ = ["INSTANCE_DIR", "ItemRecord", "Store", "UserRecord"]
 
 
-class Store(UserStore, ItemStore, RevocationStore):
-    """The store API both apps call (users, items, revocation: one module each)."""
+class Store(UserStore, ItemStore, RevocationStore, LegacyUseStore):
+    """The store API both apps call (users, items, revocation, the bridge's legacy-token
+    uses: one module each)."""
 
     def __init__(
         self,

@@ -143,8 +143,10 @@ def workers_from_env() -> int:
 
 @contextlib.contextmanager
 def running_apps(workdir: Path, extra_env: Mapping[str, str] | None = None,
-                 workers: int | None = None) -> Iterator[dict[str, AppServer]]:
-    """Both apps on one fresh store, each with its own secret, stopped on the way out."""
+                 workers: int | None = None, bridge_until: str | None = None
+                 ) -> Iterator[dict[str, AppServer]]:
+    """Both apps on one fresh store, each with its own secret, stopped on the way out.
+    bridge_until: v2 opens the cut-over bridge for v1's tokens until then (ISO-8601)."""
     from shared import Store
     from sidebyside.databases import fresh_store_url
 
@@ -155,6 +157,9 @@ def running_apps(workdir: Path, extra_env: Mapping[str, str] | None = None,
         for name in APPS:
             env = {**server_env(db_url, extra_env), "JWT_SECRET_KEY": secrets.token_hex(32)}
             log = workdir / f"{name}.log"
+            if name == "v2" and bridge_until:
+                env.update(LEGACY_JWT_SECRET_KEY=servers["v1"].secret,
+                           LEGACY_TOKENS_UNTIL=bridge_until)
             servers[name] = (GunicornServer(name, env, log, workers=workers) if workers
                              else AppServer(name, env, log))
         try:

@@ -7,6 +7,8 @@ ERROR_CODES = {
     "token_revoked", "user_not_found", "admin_required", "validation_error", "already_exists",
     "not_found", "invalid_credentials", "too_many_attempts", "method_not_allowed",
     "payload_too_large", "not_allowed",
+    # POST /token/exchange (the cut-over bridge) answers with RFC 6749 §5.2's codes
+    "invalid_request", "unsupported_grant_type", "invalid_grant",
 }
 
 
