@@ -34,6 +34,8 @@ def configure(app: Flask, app_name: str, config: Mapping[str, Any] | None) -> No
         LOGIN_FAILURE_WINDOW_SECONDS=_env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900),
         # How many proxies of ours stand in front (their X-Forwarded-For is then believed).
         TRUSTED_PROXIES=_env_int("TRUSTED_PROXIES", 0),
+        # Access-token lifetime in seconds; 0: each app's default (v1 300, v2 900).
+        ACCESS_TOKEN_SECONDS=_env_int("ACCESS_TOKEN_SECONDS", 0),
         CHEAP_PASSWORD_HASHING_FOR_TESTS=False,
     )
     app.config.from_mapping(config or {})

@@ -2,6 +2,7 @@
 
 --step   wait for Enter between steps (only on a terminal)
 --serve  keep both apps running afterwards and print curl lines for each
+--cutover  the cut-over instead: v2 takes over from a running v1 (sidebyside/cutover.py)
 Without a terminal it runs straight through (CI). Ctrl-C or an error stops both servers.
 """
 
@@ -133,7 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sidebyside.demo", description=__doc__)
     parser.add_argument("--step", action="store_true", help="wait for Enter between steps")
     parser.add_argument("--serve", action="store_true", help="keep both apps running after")
+    parser.add_argument("--cutover", action="store_true", help="the cut-over story instead")
     args = parser.parse_args(argv)
+    if args.cutover:
+        from sidebyside.cutover import main as cutover
+
+        return cutover()
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     console = Console(width=None if sys.stdout.isatty() else 140)
     all_as_declared = True

@@ -37,7 +37,8 @@ ERRORS = {
 
 
 def init_jwt(app: Flask) -> JWT:
-    app.config.setdefault("JWT_EXPIRATION_DELTA", timedelta(seconds=300))
+    lifetime = app.config["ACCESS_TOKEN_SECONDS"] or 300
+    app.config.setdefault("JWT_EXPIRATION_DELTA", timedelta(seconds=lifetime))
     app.config.setdefault("JWT_AUTH_HEADER_PREFIX", "JWT")
     jwt = JWT(app, authenticate, identity)  # registers POST /auth
     jwt.request_handler(read_token)

@@ -40,7 +40,8 @@ WRONG_TYPE = {
 
 
 def init_jwt(app: Flask) -> JWTManager:
-    app.config.setdefault("JWT_ACCESS_TOKEN_EXPIRES", timedelta(minutes=15))
+    lifetime = app.config["ACCESS_TOKEN_SECONDS"] or 15 * 60
+    app.config.setdefault("JWT_ACCESS_TOKEN_EXPIRES", timedelta(seconds=lifetime))
     app.config.setdefault("JWT_REFRESH_TOKEN_EXPIRES", timedelta(days=30))
     jwt = JWTManager(app)  # no /auth: the login view is ours (resources/user.py)
     jwt.token_in_blocklist_loader(is_revoked)
