@@ -23,7 +23,8 @@ SUPPORTED_PYTHONS := 3.11 3.12 3.13
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: demo test test-v1 test-v2 test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
+# (.venv-fje3: the course's Flask-JWT-Extended 3.25.1, for the codemod's proof only.)
+.PHONY: upgrade demo test test-v1 test-v2 test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
 
 demo: venvs
 	$(V2) -m sidebyside.demo $(DEMO_ARGS)
@@ -34,7 +35,7 @@ test-v1: venvs
 	$(V1) -m pytest tests/shared tests/contract tests/v1
 
 test-v2: venvs
-	$(V2) -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/docs
+	$(V2) -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/codemod tests/docs
 
 lint: venvs
 	$(VENV)v2/bin/ruff check .
@@ -52,7 +53,7 @@ test-postgres-suites:
 test-pythons:
 	@bash .ci/test-pythons $(SUPPORTED_PYTHONS)
 
-venvs: $(VENV)v1/.synced $(VENV)v2/.synced
+venvs: $(VENV)v1/.synced $(VENV)v2/.synced $(VENV)fje3/.synced
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -69,6 +70,10 @@ run-v1: venvs
 run-v2: venvs
 	APP_DEV_MODE=1 $(V2) -m v2_jwt_extended
 
+# jwt_upgrade, the Flask-JWT-Extended 3.x -> 4.x codemod: make upgrade PATHS="app.py resources/"
+upgrade: venvs
+	$(V2) -m jwt_upgrade $(UPGRADE_ARGS) $(PATHS)
+
 parity-matrix: venvs
 	$(V2) -m sidebyside.matrix --write migration_notes.md
 
@@ -82,4 +87,4 @@ reset:
 	rm -rf instance
 
 clean:
-	rm -rf .venv-v1 .venv-v2 .venv-py* $(TOOLS) instance .pytest_cache
+	rm -rf .venv-v1 .venv-v2 .venv-fje3 .venv-py* $(TOOLS) instance .pytest_cache

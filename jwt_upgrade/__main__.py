@@ -1,0 +1,82 @@
+"""python -m jwt_upgrade [--diff] [--check] [--only FJE001,...] [--skip ...] PATH...
+
+Default: rewrite the files in place. --diff: print a unified diff, write nothing. --check:
+write nothing; exit 1 when anything would change or needs a human (a TODO), else 0.
+"""
+
+import argparse
+import difflib
+import sys
+from collections import Counter
+from pathlib import Path
+
+import libcst as cst
+
+from jwt_upgrade.rules import RULES
+from jwt_upgrade.transform import todos_in, upgrade
+
+
+def python_files(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.py")
+                            if not any(part.startswith(".") for part in p.parts))
+        else:
+            found.append(path)
+    return found
+
+
+def rule_ids(text: str | None) -> set[str]:
+    ids = {part.strip().upper() for part in (text or "").split(",") if part.strip()}
+    if unknown := ids - set(RULES):
+        raise SystemExit(f"unknown rule id(s): {', '.join(sorted(unknown))}")
+    return ids
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m jwt_upgrade", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument("--diff", action="store_true", help="print a diff, write nothing")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if needed")
+    parser.add_argument("--only", help="comma-separated rule ids to apply")
+    parser.add_argument("--skip", help="comma-separated rule ids not to apply")
+    args = parser.parse_args(argv)
+    enabled = (rule_ids(args.only) or set(RULES)) - rule_ids(args.skip)
+
+    applied: Counter[str] = Counter()
+    changed = todos = failed = 0
+    files = python_files(args.paths)
+    for path in files:
+        source = path.read_text()
+        try:
+            new, counts = upgrade(source, enabled)
+        except cst.ParserSyntaxError as e:
+            print(f"{path}: not parsed, left alone ({e.message})", file=sys.stderr)
+            failed += 1
+            continue
+        applied += counts
+        left = todos_in(new)
+        todos += len(left)
+        if new != source:
+            changed += 1
+            if args.diff:
+                sys.stdout.writelines(difflib.unified_diff(
+                    source.splitlines(keepends=True), new.splitlines(keepends=True),
+                    f"a/{path}", f"b/{path}"))
+            elif not args.check:
+                path.write_text(new)
+        for line in left if args.check else []:
+            print(f"{path}: {line}")
+    rules = ", ".join(f"{rule} x{n}" for rule, n in sorted(applied.items())) or "none"
+    verb = "would change" if args.diff or args.check else "changed"
+    print(f"jwt_upgrade: {changed} of {len(files)} file(s) {verb}; rules applied: {rules}; "
+          f"{todos} TODO(s) left for a human")
+    if failed:
+        return 2
+    return 1 if args.check and (changed or todos) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
