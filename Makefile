@@ -24,21 +24,37 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
 # (.venv-fje3: the course's Flask-JWT-Extended 3.25.1, for the codemod's proof only.)
-.PHONY: upgrade demo test test-v1 test-v2 test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
+.PHONY: coverage coverage-erase coverage-summary upgrade demo test test-v1 test-v2 test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
 
 demo: venvs
 	$(V2) -m sidebyside.demo $(DEMO_ARGS)
 
-test: lint test-v1 test-v2
+test: lint coverage-erase test-v1 test-v2 coverage-summary
 
 test-v1: venvs
-	$(V1) -m pytest tests/shared tests/contract tests/v1
+	$(V1) -m coverage run -m pytest tests/shared tests/contract tests/v1
 
 test-v2: venvs
-	$(V2) -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/codemod tests/docs
+	$(V2) -m coverage run -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/codemod tests/docs
 
 lint: venvs
 	$(VENV)v2/bin/ruff check .
+	$(V1) -m mypy --cache-dir .mypy_cache/v1 v1_basic_jwt shared api_common
+	$(V2) -m mypy --cache-dir .mypy_cache/v2 v2_jwt_extended shared api_common sidebyside jwt_upgrade
+
+# Branch coverage of both stacks combined, live servers included: one line at the end of
+# make test (the floor is fail_under in pyproject.toml); make coverage writes htmlcov/.
+coverage-erase: venvs
+	@$(V2) -m coverage erase
+
+coverage-summary: venvs
+	@$(V2) -m coverage combine --quiet
+	@echo "coverage (branch; v1 + v2, servers included): $$($(V2) -m coverage report --format=total)% (floor: fail_under in pyproject.toml)"
+	@$(V2) -m coverage report > /dev/null
+
+coverage: test
+	$(V2) -m coverage html --quiet
+	@echo "coverage report: htmlcov/index.html"
 
 # The store, contract, parity, security and worker suites on a throwaway PostgreSQL cluster,
 # each app under gunicorn with 4 workers (.ci/with-postgres starts and always stops it).

@@ -98,7 +98,7 @@ class Upgrade(cst.CSTTransformer):
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
-            local = alias.asname.name.value if alias.asname else dotted(alias.name)
+            local = dotted(alias.asname.name) if alias.asname else dotted(alias.name)
             if dotted(alias.name) == FJE:
                 self.modules.add(local)
             elif dotted(alias.name) == "jwt":
@@ -111,7 +111,7 @@ class Upgrade(cst.CSTTransformer):
             return
         for alias in node.names:
             name = dotted(alias.name)
-            local = alias.asname.name.value if alias.asname else name
+            local = dotted(alias.asname.name) if alias.asname else name
             if module == FJE:
                 self.names[local] = name
             elif module == "flask_jwt":
@@ -133,7 +133,7 @@ class Upgrade(cst.CSTTransformer):
                 self.need_hmac = True
                 continue
             new = self.new_import_name(name)
-            key = (new, alias.asname.name.value if alias.asname else None)
+            key = (new, dotted(alias.asname.name) if alias.asname else None)
             if key in seen:
                 continue
             seen.add(key)
@@ -141,7 +141,8 @@ class Upgrade(cst.CSTTransformer):
         if not kept:
             return cst.Import(names=[cst.ImportAlias(cst.Name("hmac"))]) if self.need_hmac \
                 else cst.RemoveFromParent()
-        names = [dotted(a.name) for a in original.names]  # as written, before renames
+        written = original.names if not isinstance(original.names, cst.ImportStar) else []
+        names = [dotted(a.name) for a in written]  # as written, before renames
         if names == sorted(names):  # keep a sorted list sorted
             kept.sort(key=lambda a: dotted(a.name))
         commas = [a.comma for a in updated.names]
@@ -225,10 +226,11 @@ class Upgrade(cst.CSTTransformer):
             self.todo("FJE201", R.FLASK_JWT_USES["JWT"])
         if name in R.VERIFY_CALLS and self.on("FJE005"):
             self.apply("FJE005")
-            func = (updated.func.with_changes(attr=cst.Name("verify_jwt_in_request"))
-                    if isinstance(updated.func, cst.Attribute) else
-                    cst.Name("verify_jwt_in_request") if updated.func.value == name
-                    else updated.func)
+            func: cst.BaseExpression = updated.func
+            if isinstance(func, cst.Attribute):
+                func = func.with_changes(attr=cst.Name("verify_jwt_in_request"))
+            elif isinstance(func, cst.Name) and func.value == name:  # not aliased
+                func = cst.Name("verify_jwt_in_request")
             return updated.with_changes(func=func, args=[*updated.args,
                                                          keyword(R.VERIFY_CALLS[name])])
         if name in R.TOKEN_FACTORIES:
@@ -326,7 +328,8 @@ def config_key(line: cst.SimpleStatementLine) -> str | None:
         call = statement.value
         if dotted(call.func).endswith("config.setdefault") and call.args \
                 and isinstance(call.args[0].value, cst.SimpleString):
-            return call.args[0].value.evaluated_value
+            key = call.args[0].value.evaluated_value
+            return key if isinstance(key, str) else None
         return None
     if not isinstance(statement, cst.Assign) or len(statement.targets) != 1:
         return None
@@ -335,7 +338,8 @@ def config_key(line: cst.SimpleStatementLine) -> str | None:
         return None
     index = target.slice[0].slice if len(target.slice) == 1 else None
     if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
-        return index.value.evaluated_value
+        key = index.value.evaluated_value
+        return key if isinstance(key, str) else None
     return None
 
 
@@ -385,7 +389,7 @@ def comments(todos: list[tuple[str, str]]) -> list[cst.EmptyLine]:
 
 def merge(existing, new: list[cst.EmptyLine]) -> list[cst.EmptyLine]:
     have = {line.comment.value for line in existing if line.comment}
-    return [*existing, *(line for line in new if line.comment.value not in have)]
+    return [*existing, *(line for line in new if line.comment and line.comment.value not in have)]
 
 
 def upgrade(source: str, enabled: set[str] | None = None) -> tuple[str, Counter[str]]:

@@ -1,7 +1,6 @@
 """Tables of the shared store (SQLAlchemy 2 typed declarative models)."""
 
 from datetime import UTC, datetime
-from typing import ClassVar
 
 from sqlalchemy import Boolean, DateTime, Float, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -21,7 +20,7 @@ class User(Base):
     __tablename__ = "users"
     # AUTOINCREMENT: SQLite never hands out a deleted user's id again (PostgreSQL's sequence
     # never does), so an old token cannot name a newer account.
-    __table_args__: ClassVar[dict] = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # As the user typed it (NFKC-normalized), for display.

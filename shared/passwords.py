@@ -4,12 +4,21 @@ Why not Werkzeug's generate_password_hash: Werkzeug 3's default (scrypt) cannot 
 Werkzeug the legacy app used to run on, and the two apps must verify each other's users.
 """
 
+from typing import TypedDict
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-OWASP_MINIMUM = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
+
+class HashParameters(TypedDict):
+    time_cost: int
+    memory_cost: int  # KiB
+    parallelism: int
+
+
+OWASP_MINIMUM = HashParameters(time_cost=2, memory_cost=19456, parallelism=1)
 # Tests only: a fraction of a millisecond per hash, so that hundreds of registrations stay fast.
-TEST_ONLY_CHEAP = {"time_cost": 1, "memory_cost": 64, "parallelism": 1}
+TEST_ONLY_CHEAP = HashParameters(time_cost=1, memory_cost=64, parallelism=1)
 
 
 class Passwords:

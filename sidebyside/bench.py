@@ -50,7 +50,7 @@ def bench(postgres: bool, workers: int, rounds: int, requests: int) -> dict[str,
             store.create_item("chair", 12.5)
         servers = {s: start(s, db_url, workers, Path(tmp) / f"{s}.log") for s in ("v1", "v2")}
         try:
-            paths = {}
+            paths: dict[tuple[str, str], tuple[str, dict[str, str]]] = {}
             for stack, server in servers.items():
                 client = client_for(stack, server.base_url, server.secret)
                 client.register(f"bench-{stack}", PASSWORD)
@@ -84,7 +84,8 @@ def login_timing(rounds: int = 40) -> None:
             for name, client in world.clients.items():
                 # A fresh account per attempt, so that throttling never answers instead.
                 users = [world.register(client).name for _ in range(rounds)]
-                unknown, wrong = [], []
+                unknown: list[float] = []
+                wrong: list[float] = []
                 for i, user in enumerate(users):
                     for series, username in ((unknown, f"nobody-{name}-{i}"), (wrong, user)):
                         began = time.perf_counter()

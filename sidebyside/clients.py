@@ -79,7 +79,7 @@ class AppClient:
             sent["Content-Type"] = content_type
         url = urlsplit(self.base_url)
         source = (self.source_address, 0) if self.source_address else None
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30,
+        conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=30,
                                           source_address=source)
         try:
             conn.request(method, quote(path, safe="/?=&"), body=body, headers=sent)

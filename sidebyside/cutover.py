@@ -47,7 +47,7 @@ class Stage:
         server.start()
         server.wait_ready()
         self.servers[name] = server
-        self.console.print(f"  ({name} started, pid {server.process.pid})", style="dim")
+        self.console.print(f"  ({name} started, pid {server.pid})", style="dim")
         return client_for(name, server.base_url, server.secret)
 
     def stop(self) -> None:

@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             world = world_for(servers, Path(tmp))
             with world.store:  # closed on the way out, whatever happens
                 console.print(Panel.fit(
-                    "\n".join(f"{LIBRARY[n]}: {s.base_url}  (pid {s.process.pid})"
+                    "\n".join(f"{LIBRARY[n]}: {s.base_url}  (pid {s.pid})"
                               for n, s in servers.items())
                     + f"\nshared store: {world.store.url}",
                     title="Both apps, one store", border_style="bold"), highlight=False)

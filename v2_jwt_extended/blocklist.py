@@ -8,13 +8,20 @@ token minted from it by /refresh.
 """
 
 from flask import current_app, g
-from flask_jwt_extended import get_jwt
+from flask_jwt_extended import get_jti, get_jwt
 
 from api_common import current_store
 
 
 def login_claims(refresh_jti: str) -> dict:
     return {"refresh_jti": refresh_jti}
+
+
+def jti_of(token: str) -> str:
+    jti = get_jti(token)
+    if jti is None:  # every token Flask-JWT-Extended makes has one
+        raise RuntimeError("a token without a jti")
+    return jti
 
 
 def is_revoked(_jwt_header: dict, jwt_payload: dict) -> bool:

@@ -17,13 +17,13 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 from flask import Flask, current_app, request
-from flask_jwt_extended import create_access_token, create_refresh_token, get_jti
+from flask_jwt_extended import create_access_token, create_refresh_token
 from flask_restful import Api, Resource
 
 from api_common import ApiError, client_address, current_store, json_body, token_error
 from shared import ConfigError, UserRecord
 from shared.signing_keys import weakness
-from v2_jwt_extended.blocklist import login_claims
+from v2_jwt_extended.blocklist import jti_of, login_claims
 
 # Legacy means exactly what Flask-JWT 0.3.2 issues: anything looser would let whoever holds
 # the old key mint fresh or refresh tokens.
@@ -183,7 +183,7 @@ class TokenExchange(Resource):
                                "account changed: log in at POST /login.")
         refresh_token = create_refresh_token(identity=user)
         access_token = create_access_token(identity=user, fresh=False,
-                                           additional_claims=login_claims(get_jti(refresh_token)))
+                                           additional_claims=login_claims(jti_of(refresh_token)))
         lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
         return {"access_token": access_token, "refresh_token": refresh_token,
                 "issued_token_type": "urn:ietf:params:oauth:token-type:access_token",

@@ -2,7 +2,6 @@ from flask_jwt_extended import (
     create_access_token,
     create_refresh_token,
     current_user,
-    get_jti,
     get_jwt,
     jwt_required,
 )
@@ -10,7 +9,7 @@ from flask_restful import Resource
 
 from api_common import ApiError, client_address, current_store, json_body
 from shared import NotFound
-from v2_jwt_extended.blocklist import login_claims, revoke_current_login
+from v2_jwt_extended.blocklist import jti_of, login_claims, revoke_current_login
 
 
 class UserRegister(Resource):
@@ -58,7 +57,7 @@ class UserLogin(Resource):
                            "Invalid credentials: check the username and password.")
         refresh_token = create_refresh_token(identity=user)
         access_token = create_access_token(
-            identity=user, fresh=True, additional_claims=login_claims(get_jti(refresh_token))
+            identity=user, fresh=True, additional_claims=login_claims(jti_of(refresh_token))
         )
         return {"access_token": access_token, "refresh_token": refresh_token}
 
