@@ -24,7 +24,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
 # (.venv-fje3: the course's Flask-JWT-Extended 3.25.1, for the codemod's proof only.)
-.PHONY: coverage coverage-erase coverage-summary upgrade demo test test-v1 test-v2 test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
+.PHONY: mutants coverage coverage-erase coverage-summary upgrade demo test test-v1 test-v2 test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
 
 demo: venvs
 	$(V2) -m sidebyside.demo $(DEMO_ARGS)
@@ -64,6 +64,11 @@ test-postgres: venvs
 test-postgres-suites:
 	APP_SERVER_WORKERS=4 $(V1) -m pytest tests/shared tests/contract
 	APP_SERVER_WORKERS=4 $(V2) -m pytest tests/shared tests/contract tests/parity tests/security tests/workers
+
+# The mutant catalogue (tests/mutants): each sabotage, applied to a scratch copy, must turn its
+# narrow test subset red.
+mutants: venvs
+	$(V2) -m tests.mutants.run
 
 # Each supported CPython found (on PATH, or under pyenv), the whole suite, one line each.
 test-pythons:

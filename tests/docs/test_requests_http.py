@@ -36,3 +36,35 @@ def test_requests_http_sequence_runs_with_curl(app, servers: dict[str, AppServer
     statuses = [int(s) for s in re.findall(r" \[(\d{3})\]$", done.stdout, re.MULTILINE)]
     assert statuses == EXPECTED[app], done.stdout
     assert '"error": "internal_error"' not in done.stdout
+
+
+def requests_of(block: str) -> tuple[tuple[str, str, str] | None, tuple[str, str, str] | None]:
+    """(method, path, scheme) of a block's IDE request, and of its `# $ curl` line."""
+    ide = curl = None
+    for line in block.splitlines():
+        if m := re.match(r"(GET|POST|PUT|DELETE) \{\{base\}\}(\S+)", line):
+            ide = [m.group(1), m.group(2).replace("{{id}}", "$ID"), ""]
+        elif ide and (m := re.match(r"Authorization: (\w+) ", line)):
+            ide[2] = m.group(1)
+        elif line.startswith("# $ ") and "curl" in line and '"$BASE' in line:
+            method = re.search(r"-X (\w+)", line)
+            scheme = re.search(r'Authorization: (\w+) ', line)
+            path = re.search(r'"\$BASE(\S+?)"', line)
+            curl = (method.group(1) if method else "GET", path.group(1) if path else "",
+                    scheme.group(1) if scheme else "")
+    return (tuple(ide) if ide else None), curl
+
+
+@pytest.mark.parametrize("app", ["v1", "v2"])
+def test_the_ide_request_blocks_are_the_curl_lines(app):
+    """The curl lines run against a live server (above); each IDE block must send the same
+    method, path and Authorization scheme as the curl line beside it."""
+    folder = {"v1": "v1_basic_jwt", "v2": "v2_jwt_extended"}[app]
+    blocks = (REPO / folder / "requests.http").read_text().split("\n###")
+    pairs = [requests_of(b) for b in blocks]
+    compared = [(ide, curl) for ide, curl in pairs if ide and curl]
+    assert len(compared) >= 12
+    for ide, curl in compared:
+        assert ide == curl
+    expected = {"v1": "JWT", "v2": "Bearer"}[app]
+    assert {ide[2] for ide, _ in compared} - {""} == {expected}

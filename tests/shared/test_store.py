@@ -409,3 +409,42 @@ def test_close_releases_every_pooled_connection(db_url):
     with store:
         pass
     assert store.engine.pool.checkedin() == 0
+
+
+def test_an_unknown_username_costs_a_real_password_check(db_url):
+    """No user enumeration by timing: with production hashing, an unknown username takes as
+    long as a wrong password (the dummy verify), not microseconds."""
+    store = opened(Store(db_url, max_login_failures=1000, max_client_failures=1000))
+    store.init_schema()
+    store.register("real", "password123")
+    def median(name: str) -> float:
+        times = []
+        for _ in range(5):
+            began = time.perf_counter()
+            assert store.authenticate(name, "wrong-password") is None
+            times.append(time.perf_counter() - began)
+        return sorted(times)[2]
+    assert median("nobody-at-all") > 0.5 * median("real")
+
+
+def test_full_width_item_names_are_the_same_item(store):
+    store.create_item("chair", 1)
+    with pytest.raises(AlreadyExists):
+        store.create_item("\uff43\uff48\uff41\uff49\uff52", 2)  # full-width "chair"
+    assert store.get_item("\uff43\uff48\uff41\uff49\uff52").name == "chair"
+
+
+def test_retry_after_rounds_up(db_url):
+    store = throttled_store(db_url, window=3)
+    for _ in range(3):
+        store.authenticate("nobody", "password123", ATTACKER)
+    with pytest.raises(TooManyAttempts) as refused:
+        store.authenticate("nobody", "password123", ATTACKER)
+    assert refused.value.retry_after == 3  # 2.99… seconds left: never tell a client "2"
+
+
+def test_jose_is_refused_as_a_known_default_not_only_for_its_length():
+    from shared.signing_keys import weakness
+
+    assert weakness("jose") == "it is a well-known default secret"
+    assert weakness("JOSE " + "x" * 40) is None  # long enough, not a known value
