@@ -4,6 +4,7 @@ production configuration, one shared database and separate secrets; stop them by
 import contextlib
 import ctypes
 import os
+import re
 import secrets
 import signal
 import socket
@@ -17,6 +18,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 APPS = {"v1": "v1_basic_jwt", "v2": "v2_jwt_extended"}
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def venv_python(stack: str) -> Path:
@@ -107,11 +109,12 @@ class AppServer:
             self.process.wait(timeout=5)
 
     def log(self, last_lines: int = 60) -> str:
+        """The end of the server's log, without terminal colour codes (Werkzeug's)."""
         try:
-            lines = self.log_path.read_text(errors="replace").splitlines()
+            text = self.log_path.read_text(errors="replace")
         except FileNotFoundError:
             return "(no log)"
-        return "\n".join(lines[-last_lines:])
+        return "\n".join(ANSI_ESCAPE.sub("", text).splitlines()[-last_lines:])
 
 
 @dataclass

@@ -18,7 +18,9 @@ from sidebyside.servers import REPO, AppServer, GunicornServer, running_apps, se
 
 
 def logs(servers: dict[str, AppServer]) -> str:
-    return "\n".join(f"--- {name} server log ---\n{s.log()}" for name, s in servers.items())
+    """What a failing scenario shows after its first line: the last 30 lines of each log."""
+    return "\n".join(f"--- {name} server log (last 30 lines) ---\n{s.log(last_lines=30)}"
+                     for name, s in servers.items())
 
 
 @pytest.mark.parametrize("sc", CATALOGUE, ids=lambda sc: sc.key)
@@ -137,3 +139,11 @@ def test_statuses_under_gunicorn(stack, tmp_path: Path, db_url: str):
             assert b"application/json" in answer and code in answer, answer[:300]
     finally:
         server.stop()
+
+
+def test_a_server_log_is_shown_without_terminal_colours(tmp_path: Path):
+    log = tmp_path / "v1.log"
+    log.write_text("".join(f'\x1b[33mGET /items HTTP/1.1\x1b[0m" {i}\n' for i in range(50)))
+    shown = AppServer("v1", {}, log).log(last_lines=30)
+    assert "\x1b" not in shown and len(shown.splitlines()) == 30
+    assert shown.splitlines()[-1] == 'GET /items HTTP/1.1" 49'

@@ -1,0 +1,31 @@
+"""The "logout" chapter of the scenario catalogue."""
+
+from sidebyside.clients import AppClient, Exchange
+from sidebyside.scenarios.base import PASSWORD, World, answer, scenario
+
+
+@scenario("logout", "logout", "Log out", v1=answer(404, "not_found"), v2=answer(200),
+          verdict="v2_only", reason="Flask-JWT cannot revoke a token",
+          lesson="v2 revokes the access AND the refresh token of that login.")
+def _(w: World, me: AppClient) -> Exchange:
+    token = me.tokens(w.register(me).name, PASSWORD).access
+    return me.request("POST", "/logout", token=token)
+
+
+@scenario("token_after_logout", "logout", "Use the access token after logging out",
+          v1=answer(200), v2=answer(401, "token_revoked"), verdict="differs",
+          reason="v1 has no logout: its token works until it expires")
+def _(w: World, me: AppClient) -> Exchange:
+    token = me.tokens(w.register(me).name, PASSWORD).access
+    me.request("POST", "/logout", token=token)
+    return me.request("GET", f"/item/{w.stock_item()}", token=token)
+
+
+@scenario("refresh_after_logout", "logout", "Use the refresh token after logging out",
+          v1=None, v2=answer(401, "token_revoked"), verdict="v2_only",
+          reason="v1 issues no refresh tokens",
+          lesson="Revoking only the access token would let /refresh mint a new one.")
+def _(w: World, me: AppClient) -> Exchange:
+    tokens = me.tokens(w.register(me).name, PASSWORD)
+    me.request("POST", "/logout", token=tokens.access)
+    return me.request("POST", "/refresh", token=tokens.refresh)
