@@ -61,6 +61,8 @@ class AppClient:
     has_refresh: bool
     # Send from this local address (any 127.x reaches a server on 127.0.0.1): another client.
     source_address: str | None = None
+    # Every exchange, in order: the demo shows a scenario's setup requests from it.
+    history: list[Exchange] = field(default_factory=list, repr=False, compare=False)
 
     def request(self, method: str, path: str, *, token: str | None = None,
                 json_body: Any = None, raw_body: str | bytes | None = None,
@@ -89,7 +91,9 @@ class AppClient:
         finally:
             conn.close()
         shown = body.decode(errors="replace") if body is not None else None
-        return Exchange(self.name, method, path, sent, shown, response.status, received, data)
+        exchange = Exchange(self.name, method, path, sent, shown, response.status, received, data)
+        self.history.append(exchange)
+        return exchange
 
     def register(self, username: str, password: str) -> Exchange:
         return self.request("POST", "/register",
@@ -118,7 +122,7 @@ class AppClient:
 
     def from_address(self, address: str) -> "AppClient":
         """The same app, asked from another client address."""
-        return replace(self, source_address=address)
+        return replace(self, source_address=address, history=self.history)
 
     def forge(self, claims: dict) -> str:
         """Sign with this app's own secret: what only the server (or a thief of its key) can do."""

@@ -74,7 +74,7 @@ class AppServer:
         return [str(self.python), "-m", APPS[self.name]]
 
     def start(self) -> None:
-        self.port = free_port()
+        self.port = self.port or free_port()  # a port given in advance, else any free one
         env = {**self.env, "HOST": "127.0.0.1", "PORT": str(self.port)}
         with self.log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
             self.process = subprocess.Popen(
@@ -152,8 +152,8 @@ def workers_from_env() -> int:
 
 @contextlib.contextmanager
 def running_apps(workdir: Path, extra_env: Mapping[str, str] | None = None,
-                 workers: int | None = None, bridge_until: str | None = None
-                 ) -> Iterator[dict[str, AppServer]]:
+                 workers: int | None = None, bridge_until: str | None = None,
+                 ports: Mapping[str, int] | None = None) -> Iterator[dict[str, AppServer]]:
     """Both apps on one fresh store, each with its own secret, stopped on the way out.
     bridge_until: v2 opens the cut-over bridge for v1's tokens until then (ISO-8601)."""
     from shared import Store
@@ -169,8 +169,9 @@ def running_apps(workdir: Path, extra_env: Mapping[str, str] | None = None,
             if name == "v2" and bridge_until:
                 env.update(LEGACY_JWT_SECRET_KEY=servers["v1"].secret,
                            LEGACY_TOKENS_UNTIL=bridge_until)
-            servers[name] = (GunicornServer(name, env, log, workers=workers) if workers
-                             else AppServer(name, env, log))
+            port = (ports or {}).get(name, 0)
+            servers[name] = (GunicornServer(name, env, log, port, workers=workers) if workers
+                             else AppServer(name, env, log, port))
         try:
             # Create the schema once, so two first starts do not race on CREATE TABLE.
             with Store(db_url) as store:
