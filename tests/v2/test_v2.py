@@ -253,3 +253,15 @@ def test_password_change_needs_a_fresh_token(api: Api):
     assert err(answer) == (401, "fresh_token_required")
     assert api.call("PUT", f"/user/{user_id}/password", token=tokens["access_token"],
                     json=body).status_code == 200
+
+
+def test_header_only_tokens_carry_a_csrf_claim_unless_csrf_protection_is_off(db_url, secret_key):
+    """Flask-JWT-Extended adds `csrf` to every token, for the cookie location it might be used
+    in; with JWT_COOKIE_CSRF_PROTECT=False it does not."""
+    app = make_app(db_url, secret_key)
+    api = Api(app, app.test_client(), secret_key)
+    name, _ = api.register()
+    assert "csrf" in decode_unverified(login(api, name)["access_token"])[1]
+    plain = make_app(db_url, secret_key, JWT_COOKIE_CSRF_PROTECT=False)
+    bare = Api(plain, plain.test_client(), secret_key)
+    assert "csrf" not in decode_unverified(login(bare, name)["access_token"])[1]
