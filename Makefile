@@ -24,7 +24,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
 # (.venv-fje3: the course's Flask-JWT-Extended 3.25.1, for the codemod's proof only.)
-.PHONY: mutants coverage coverage-erase coverage-summary upgrade demo test test-v1 test-v2 test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
+.PHONY: report mutants coverage coverage-erase coverage-summary upgrade demo test test-v1 test-v2 test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
 
 demo: venvs
 	$(V2) -m sidebyside.demo $(DEMO_ARGS)
@@ -64,6 +64,10 @@ test-postgres: venvs
 test-postgres-suites:
 	APP_SERVER_WORKERS=4 $(V1) -m pytest tests/shared tests/contract
 	APP_SERVER_WORKERS=4 $(V2) -m pytest tests/shared tests/contract tests/parity tests/security tests/workers
+
+# One self-contained HTML page of a fresh parity run (its path is the last line printed).
+report: venvs
+	$(V2) -m sidebyside.report
 
 # The mutant catalogue (tests/mutants): each sabotage, applied to a scratch copy, must turn its
 # narrow test subset red.

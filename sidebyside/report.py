@@ -1,0 +1,95 @@
+"""make report: one self-contained HTML page of a fresh parity run (no network, no files
+beside it): every scenario with both exchanges side by side, filterable by verdict and topic,
+and pictures of each stack's token lifetimes and login → use → refresh → logout sequence.
+
+python -m sidebyside.report [--out PATH]   (the last line printed is the page's path)
+"""
+
+import argparse
+import html
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from sidebyside.clients import Exchange
+from sidebyside.demo import play
+from sidebyside.matrix import world_for
+from sidebyside.render import LIBRARY, short
+from sidebyside.report_assets import LIFETIMES_SVG, PAGE, sequence_svg
+from sidebyside.scenarios import CATALOGUE, CHAPTERS, Outcome, Scenario, observed_verdict
+from sidebyside.servers import REPO, running_apps
+from sidebyside.tokens import decode_unverified
+
+DEFAULT_OUT = REPO / "instance" / "report.html"
+
+
+def exchange_html(ex: Exchange | None) -> str:
+    if ex is None:
+        return '<div class="ex none">no equivalent in this library</div>'
+    headers = "".join(
+        f"<div class='h'>{html.escape(k)}: {html.escape(v if k != 'Authorization' else short(v))}"
+        "</div>" for k, v in ex.request_headers.items())
+    body = json.dumps(ex.json, ensure_ascii=False) if ex.json is not None else ex.body.decode(
+        errors="replace")
+    try:
+        _, claims = decode_unverified(ex.token) if ex.token else ({}, {})
+    except ValueError:
+        claims = {}
+    claims_html = "".join(f"<span>{html.escape(k)}: {html.escape(json.dumps(v))}</span>"
+                          for k, v in (claims or {}).items()) or "<span>(no token)</span>"
+    status = "ok" if ex.status < 400 else "err"
+    return (f"<div class='ex'><div class='req'>{html.escape(ex.method)} "
+            f"{html.escape(ex.path)}</div>{headers}"
+            f"<div class='req-body'>{html.escape(ex.request_body or '')[:200]}</div>"
+            f"<div class='status {status}'>→ {ex.status}</div>"
+            f"<pre class='body'>{html.escape(body)[:600]}</pre>"
+            f"<div class='claims'>{claims_html}</div></div>")
+
+
+def scenario_html(number: int, sc: Scenario, result: dict[str, Exchange]) -> str:
+    got = {app: Outcome.of(ex) for app, ex in result.items()}
+    verdict = observed_verdict(got, sc.verdict)
+    return (f"<section class='scenario' data-key='{sc.key}' data-verdict='{verdict}' "
+            f"data-topic='{html.escape(sc.chapter)}'>"
+            f"<h3>{number}. {html.escape(sc.title)} <span class='badge {verdict}'>{verdict}"
+            f"</span> <span class='topic'>{html.escape(sc.chapter)}</span></h3>"
+            + (f"<p class='reason'>{html.escape(sc.reason)}</p>" if sc.reason else "")
+            + "<div class='pair'>"
+            + "".join(f"<div><h4>{LIBRARY[app]}</h4>{exchange_html(result.get(app))}</div>"
+                      for app in ("v1", "v2"))
+            + "</div>"
+            + (f"<p class='lesson'>Lesson: {html.escape(sc.lesson)}</p>" if sc.lesson else "")
+            + "</section>")
+
+
+def build(out: Path) -> Path:
+    with tempfile.TemporaryDirectory() as tmp, running_apps(Path(tmp)) as servers:
+        world = world_for(servers, Path(tmp))
+        with world.store:
+            sections = [scenario_html(n, sc, play(world, sc)[0])
+                        for n, sc in enumerate(CATALOGUE, 1)]
+    topics = "".join(f"<option>{html.escape(c)}</option>" for c in CHAPTERS)
+    page = (PAGE.replace("{{TOPICS}}", topics)
+            .replace("{{COUNT}}", str(len(CATALOGUE)))
+            .replace("{{LIFETIMES}}", LIFETIMES_SVG)
+            .replace("{{SEQUENCE_V1}}", sequence_svg("v1"))
+            .replace("{{SEQUENCE_V2}}", sequence_svg("v2"))
+            .replace("{{SCENARIOS}}", "\n".join(sections)))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sidebyside.report", description=__doc__)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    path = build(args.out.resolve())
+    print(f"{len(CATALOGUE)} scenarios, {path.stat().st_size // 1024} KiB")
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
