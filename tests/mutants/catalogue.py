@@ -204,10 +204,10 @@ MUTANTS = [
     m("jwt_upgrade/rules.py", '"get_jwt_claims": ("FJE007", "get_jwt")',
       '"get_jwt_claims": ("FJE007", "get_jwt_claims")', V2, f"{CODEMOD}::test_before_becomes_after",
       why="get_jwt_claims becomes get_jwt"),
-    m("jwt_upgrade/transform.py", "    return last == \"id\" or last.endswith(\"_id\")",
+    m("jwt_upgrade/nodes.py", "    return last == \"id\" or last.endswith(\"_id\")",
       "    return False", V2, f"{CODEMOD}::test_before_becomes_after",
       why="an int-looking identity gets a TODO"),
-    m("jwt_upgrade/transform.py", "if line.comment and line.comment.value not in have)]",
+    m("jwt_upgrade/nodes.py", "if line.comment and line.comment.value not in have)]",
       "if line.comment)]", V2, f"{CODEMOD}::test_after_parses_and_a_second_run_changes_nothing",
       why="TODOs are not repeated: a second run changes nothing"),
     # --- the notes and requests.http --------------------------------------------------------
