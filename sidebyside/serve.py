@@ -16,11 +16,13 @@ JSON = "-H 'Content-Type: application/json'"
 GET_TOKEN = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"{}\"])'"
 
 
-def lines_for(name: str, base: str) -> list[str]:
+def lines_for(name: str, base: str, user_id: int) -> list[str]:
     var, auth = ("$V1", "JWT $T1") if name == "v1" else ("$V2", "Bearer $T2")
     user = "demo-admin" if name == "v1" else "demo-user"
     login = json.dumps({"username": user, "password": PASSWORD})
-    lines = [f"{var[1:]}={base}"]
+    lines = [f"{var[1:]}={base}",
+             f"curl -s -X POST {var}/register {JSON} -d "
+             f"'{json.dumps({'username': f'learner-{name}', 'password': PASSWORD})}'"]
     if name == "v1":
         lines.append(f"T1=$(curl -s -X POST {var}/auth {JSON} -d '{login}' | "
                      f"{GET_TOKEN.format('access_token')})")
@@ -35,7 +37,10 @@ def lines_for(name: str, base: str) -> list[str]:
               f"curl -s {var}/item/lamp {h}",
               f"curl -s -X PUT {var}/item/lamp {h} {JSON} -d '{{\"price\": 4}}'",
               f"curl -s -X DELETE {var}/item/lamp {h}",
-              f"curl -s {var}/user/1 {h}"]
+              f"curl -s {var}/user/{user_id} {h}",
+              f"# curl -s -X PUT {var}/user/{user_id}/password {h} {JSON} -d "
+              f"'{{\"old_password\": \"{PASSWORD}\", \"new_password\": \"...\"}}'",
+              f"# curl -s -X DELETE {var}/user/{user_id} {h}   (ends the demo user)"]
     if name == "v2":
         lines += [f'curl -s -X POST {var}/refresh -H "Authorization: Bearer $RT2"',
                   f"curl -s -X POST {var}/logout {h}"]
@@ -46,7 +51,8 @@ def serve_forever(console: Console, servers: dict[str, AppServer], world: World)
     console.print(Rule("[bold]Both apps keep running: paste these lines (q or Ctrl-C stops)"))
     for name, server in servers.items():
         console.print(f"# {LIBRARY[name]}", style="bold", highlight=False)
-        for line in lines_for(name, server.base_url):
+        who = world.store.find_user("demo-admin" if name == "v1" else "demo-user")
+        for line in lines_for(name, server.base_url, who.id if who else 1):
             console.print(line, highlight=False, soft_wrap=True)
     console.print(
         "# make someone admin, in this demo's store:\n"

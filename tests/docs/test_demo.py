@@ -104,7 +104,8 @@ def test_serve_keeps_both_apps_on_fixed_ports_until_a_signal_then_cleans_up():
             assert line, out
             out += line
         assert "http://127.0.0.1:5001" in out and "http://127.0.0.1:5002" in out
-        for needed in ("/auth", "/login", "/refresh", "/logout", "-X PUT", "-X DELETE"):
+        for needed in ("/register", "/auth", "/login", "/refresh", "/logout", "-X PUT",
+                       "-X DELETE", "/password"):
             assert needed in out
         store = re.search(r"DATABASE_URL='sqlite:///([^']+)'", out).group(1)
         assert os.path.exists(store)
