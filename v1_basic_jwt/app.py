@@ -66,7 +66,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure(app, "v1", config)
     app.config.update(AUTH_SCHEME="JWT", AUTH_REALM="Login Required", LOGIN_PATH="/auth",
                       RENEW_HINT="Log in again at POST /auth")
-    init_store(app)
     register_error_handlers(app)
     register_request_hooks(app)
     init_jwt(app)
@@ -77,4 +76,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.add_resource(UserPassword, "/user/<int:user_id>/password")
     api.add_resource(Item, "/item/<string:name>")
     api.add_resource(ItemList, "/items")
+    # Last: a setting refused above (ConfigError) leaves no database connection open.
+    init_store(app)
     return app

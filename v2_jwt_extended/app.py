@@ -102,7 +102,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(AUTH_SCHEME="Bearer", AUTH_REALM="Login Required", LOGIN_PATH="/login",
                       RENEW_HINT="POST /refresh with your refresh token, or log in again "
                                  "at POST /login")
-    init_store(app)
     register_error_handlers(app)
     register_request_hooks(app)
     init_jwt(app)
@@ -117,4 +116,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.add_resource(Item, "/item/<string:name>")
     api.add_resource(ItemList, "/items")
     init_bridge(app, api)  # the cut-over: delete this line, its import and bridge.py after it
+    # Last: a setting refused above (ConfigError) leaves no database connection open.
+    init_store(app)
     return app
