@@ -21,7 +21,7 @@ TOKEN_MESSAGES = {
     "authorization_required": "Request does not contain an access token. Log in at "
                               "POST {login} and send it as 'Authorization: {scheme} <token>'.",
     "wrong_scheme": "Send the token as 'Authorization: {scheme} <token>'; this request's "
-                    "Authorization header uses another scheme{got}.",
+                    "Authorization header uses another scheme{detail}.",
     "invalid_token": "{detail}. Log in at POST {login} for a new token.",
     "token_expired": "The token has expired. {renew}.",
     "refresh_token_expired": "The refresh token has expired. Log in again at POST {login}.",
@@ -73,7 +73,7 @@ def token_error(code: str, detail: str = "", *, says: str | None = None) -> obje
         # Name the scheme the client sent only when it is a plain word (never echo junk).
         detail = f" ('{scheme_sent}')" if scheme_sent.isalnum() and len(scheme_sent) <= 20 else ""
     message = template.format(login=config["LOGIN_PATH"], scheme=config["AUTH_SCHEME"],
-                              renew=config["RENEW_HINT"], detail=detail.rstrip("."), got=detail)
+                              renew=config["RENEW_HINT"], detail=detail.rstrip("."))
     return error_response(401, code, message)
 
 

@@ -9,10 +9,11 @@ Two counts, kept in the store so both apps (and every worker) share them:
 
 import math
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import CursorResult, case, delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from shared.errors import TooManyAttempts
 from shared.models import LoginFailure, now_utc
@@ -45,9 +46,20 @@ class LoginThrottle:
                 "seconds.", math.ceil(wait))
 
     def record_failure(self, key: str, client: str) -> None:
+        """Count one failure for the account from that address and for the address, in one
+        transaction, and forget windows that have passed (names tried once do not pile up)."""
         now = now_utc()
-        for username_key in (key, ANY_ACCOUNT):
-            self._bump(username_key, client, now)
+        window_open_since = now - self.window
+        for _ in range(2):
+            try:
+                with self.session.begin() as s:
+                    for username_key in (key, ANY_ACCOUNT):
+                        self._bump(s, username_key, client, now, window_open_since)
+                    s.execute(delete(LoginFailure).where(
+                        LoginFailure.window_start < window_open_since))
+                return
+            except IntegrityError:
+                continue  # another process inserted a row first: bump it instead
 
     def forget_failures(self, key: str, client: str) -> None:
         """A successful login clears that account's count from that address only: one right
@@ -56,8 +68,9 @@ class LoginThrottle:
             s.execute(delete(LoginFailure).where(LoginFailure.username_key == key,
                                                  LoginFailure.client == client))
 
-    def _bump(self, username_key: str, client: str, now: datetime) -> None:
-        window_open_since = now - self.window
+    @staticmethod
+    def _bump(s: Session, username_key: str, client: str, now: datetime,
+              window_open_since: datetime) -> None:
         window_passed = LoginFailure.window_start < window_open_since
         # One atomic UPDATE (SET sees the old values): a passed window starts again at 1.
         bump = (
@@ -68,15 +81,7 @@ class LoginThrottle:
                 window_start=case((window_passed, now), else_=LoginFailure.window_start),
             )
         )
-        for _ in range(2):
-            try:
-                with self.session.begin() as s:
-                    if s.execute(bump).rowcount == 0:
-                        s.add(LoginFailure(username_key=username_key, client=client, count=1,
-                                           window_start=now))
-                    # Forget stale windows so names tried once do not pile up.
-                    s.execute(delete(LoginFailure).where(
-                        LoginFailure.window_start < window_open_since))
-                return
-            except IntegrityError:
-                continue  # another process inserted the row first: bump it instead
+        if cast(CursorResult, s.execute(bump)).rowcount == 0:
+            s.add(LoginFailure(username_key=username_key, client=client, count=1,
+                               window_start=now))
+            s.flush()  # the INSERT now: a concurrent one fails here, inside the retry

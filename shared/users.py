@@ -86,14 +86,16 @@ class UserStore(StoreBase):
         and start a new account generation: every token issued before now stops working."""
         old = validation.login_password(old_password)
         new = validation.clean_password(new_password)
-        user = self.get_user(user_id)
-        if user is None:
+        found = None
+        if storable_id(user_id):
+            with self.session() as s:
+                found = s.execute(select(User.username_key, User.password_hash)
+                                  .where(User.id == user_id)).first()
+        if found is None:
             raise NotFound("User not found.")
-        key = _key(user.username)
+        key, current_hash = found
         self.throttle.refuse_if_throttled(key, client)
-        with self.session() as s:
-            current_hash = s.scalar(select(User.password_hash).where(User.id == user_id))
-        if current_hash is None or not self.passwords.verify(current_hash, old):
+        if not self.passwords.verify(current_hash, old):
             self.throttle.record_failure(key, client)
             raise InvalidCredentials(
                 "The old password is wrong. Send your current password as 'old_password'.")
@@ -107,7 +109,10 @@ class UserStore(StoreBase):
             ).rowcount
         if not changed:
             raise InvalidCredentials("The password changed meanwhile. Log in again.")
-        return self.get_user(user_id) or user
+        user = self.get_user(user_id)
+        if user is None:  # deleted meanwhile
+            raise NotFound("User not found.")
+        return user
 
     def get_user(self, user_id: int) -> UserRecord | None:
         if not storable_id(user_id):

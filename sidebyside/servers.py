@@ -21,13 +21,17 @@ APPS = {"v1": "v1_basic_jwt", "v2": "v2_jwt_extended"}
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def venv_python(stack: str) -> Path:
-    """The interpreter of a stack's environment, beside the one running now: `make` builds
+def venv_prefix() -> str:
+    """The name prefix of the environments beside the one running now: `make` builds
     .venv-v1/.venv-v2 for the default python3, and .venv-py3.12-v1/-v2 for PYTHON=python3.12
     (see the Makefile), so the pair that runs the tests starts the servers too."""
     current = Path(sys.prefix).name
-    prefix = current[:-2] if current.endswith(("-v1", "-v2")) else ".venv-"
-    return REPO / f"{prefix}{stack}" / "bin" / "python"
+    return current[:-2] if current.endswith(("-v1", "-v2")) else ".venv-"
+
+
+def venv_python(stack: str, root: Path = REPO) -> Path:
+    """The interpreter of a stack's environment (v1, v2, fje3) under `root`."""
+    return root / f"{venv_prefix()}{stack}" / "bin" / "python"
 
 
 def free_port() -> int:

@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from sidebyside.servers import venv_prefix, venv_python
 from tests.mutants.catalogue import MUTANTS, Mutant
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,9 +29,8 @@ def scratch_copy(target: Path) -> None:
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
-    prefix = Path(sys.prefix).name[:-2] if Path(sys.prefix).name.endswith("-v2") else ".venv-"
     for stack in ("v1", "v2", "fje3"):
-        (target / f"{prefix}{stack}").symlink_to(REPO / f"{prefix}{stack}")
+        (target / f"{venv_prefix()}{stack}").symlink_to(REPO / f"{venv_prefix()}{stack}")
 
 
 def run_one(mutant: Mutant, root: Path) -> tuple[str, float]:
@@ -38,8 +38,7 @@ def run_one(mutant: Mutant, root: Path) -> tuple[str, float]:
     original = path.read_text()
     if original.count(mutant.find) != 1:
         return f"BROKEN (text found {original.count(mutant.find)} times)", 0.0
-    prefix = Path(sys.prefix).name[:-2] if Path(sys.prefix).name.endswith("-v2") else ".venv-"
-    python = root / f"{prefix}{mutant.stack}" / "bin" / "python"
+    python = venv_python(mutant.stack, root)
     path.write_text(original.replace(mutant.find, mutant.replace))
     began = time.monotonic()
     try:
