@@ -22,6 +22,9 @@ from shared.users import UserStore
 
 __all__ = ["INSTANCE_DIR", "ItemRecord", "Store", "UserRecord"]
 
+# The advisory lock's key (any bigint): held only while the schema is created, at start.
+SCHEMA_LOCK = 0x6A77_7473_746F_7265  # "jwtstore"
+
 
 class Store(UserStore, ItemStore, RevocationStore, LegacyUseStore):
     """The store API both apps call (users, items, revocation, the bridge's legacy-token
@@ -44,11 +47,16 @@ class Store(UserStore, ItemStore, RevocationStore, LegacyUseStore):
                                       per_client=max_client_failures, window=failure_window)
 
     def init_schema(self) -> None:
-        """Create missing tables. Two apps may start at once on one new file: the loser of
-        that race sees 'already exists' and simply checks again."""
+        """Create missing tables. Several processes may start at once on a new store (two
+        apps, gunicorn's workers). PostgreSQL: they queue on an advisory lock, because two
+        concurrent CREATE TABLEs collide in its catalogue (one worker failed to boot and took
+        the server down). SQLite: the loser sees 'already exists' and simply checks again."""
         for attempt in range(3):
             try:
-                Base.metadata.create_all(self.engine)
+                with self.engine.begin() as conn:
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK)))
+                    Base.metadata.create_all(conn)
                 break
             except OperationalError:
                 if attempt == 2:

@@ -5,6 +5,7 @@ import math
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -20,7 +21,7 @@ from shared import (
     TooManyAttempts,
     ValidationError,
 )
-from shared.models import LoginFailure, User
+from shared.models import Base, LoginFailure, User
 from shared.passwords import OWASP_MINIMUM, Passwords
 from tests.conftest import OTHER_PYTHON, REPO, STACK, THIS_PYTHON, opened
 
@@ -303,6 +304,32 @@ def test_a_store_made_by_an_older_version_is_refused_with_what_to_do(db_url):
     engine.dispose()
     with Store(db_url) as old, pytest.raises(ConfigError, match="make reset"):
         old.init_schema()
+
+
+def test_many_workers_starting_at_once_on_a_new_store_all_start(db_url):
+    """Gunicorn starts its workers together and each creates the schema: on a new PostgreSQL
+    store, concurrent CREATE TABLEs collided and one worker failed to boot (taking the whole
+    server down). Every starter must come up, and the schema must be whole."""
+    starters = 8
+    barrier = threading.Barrier(starters)
+    failures: list[BaseException] = []
+
+    def start() -> None:
+        with Store(db_url) as store:
+            barrier.wait()
+            try:
+                store.init_schema()
+            except Exception as e:  # collected, asserted below (a thread would hide it)
+                failures.append(e)
+
+    threads = [threading.Thread(target=start) for _ in range(starters)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert failures == []
+    with Store(db_url) as store:
+        assert set(store.row_counts()) == {t.name for t in Base.metadata.sorted_tables}
 
 
 def test_items_crud(store):
