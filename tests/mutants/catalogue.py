@@ -3,7 +3,9 @@ narrow test subset that must go red (make mutants; tests/mutants/run.py applies 
 time to a scratch copy). A mutant that survives means a guard nothing tests.
 
 Add one for every guard you add: the exact text (it must occur once in the file), its
-replacement, the stack whose environment runs the subset, and the subset."""
+replacement, the stack whose environment runs the subset, and the subset. postgres=True runs
+the subset against a throwaway PostgreSQL cluster (.ci/with-postgres): for guards that only
+PostgreSQL exercises."""
 
 from dataclasses import dataclass
 
@@ -23,10 +25,12 @@ class Mutant:
     stack: str
     tests: tuple[str, ...]
     why: str
+    postgres: bool = False
 
 
-def m(file: str, find: str, replace: str, stack: str, *tests: str, why: str) -> Mutant:
-    return Mutant(file, find, replace, stack, tests, why)
+def m(file: str, find: str, replace: str, stack: str, *tests: str, why: str,
+      postgres: bool = False) -> Mutant:
+    return Mutant(file, find, replace, stack, tests, why, postgres)
 
 
 MUTANTS = [
@@ -146,6 +150,9 @@ MUTANTS = [
     m("shared/models.py", '__table_args__ = ({"sqlite_autoincrement": True},)',
       '__table_args__ = ({"sqlite_autoincrement": False},)', V2,
       f"{STORE}::test_ids_are_never_reused_after_a_deletion", why="ids are never reused"),
+    m("shared/store.py", "conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK)))",
+      "pass", V2, f"{STORE}::test_many_workers_starting_at_once_on_a_new_store_all_start",
+      why="workers starting at once on a new PostgreSQL store all boot", postgres=True),
     m("shared/throttling.py", "        for username_key in (key, ANY_ACCOUNT):",
       "        for username_key in (key,):", V2,
       f"{STORE}::test_one_address_trying_many_accounts_is_throttled_across_accounts",

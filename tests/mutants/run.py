@@ -43,14 +43,19 @@ def run_one(mutant: Mutant, root: Path) -> tuple[str, float]:
     began = time.monotonic()
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
-        done = subprocess.run([str(python), "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-                               *mutant.tests], cwd=root, env=env, capture_output=True,
+        pytest = [str(python), "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+                  *mutant.tests]
+        # A throwaway cluster for this subset only.
+        wrap = ["bash", str(root / ".ci/with-postgres")] if mutant.postgres else []
+        done = subprocess.run([*wrap, *pytest], cwd=root, env=env, capture_output=True,
                               text=True, timeout=600)
     finally:
         path.write_text(original)
     elapsed = time.monotonic() - began
     if done.returncode == 0:
         return "SURVIVED", elapsed
+    if mutant.postgres and "needs PostgreSQL" in done.stderr:
+        return "BROKEN (no PostgreSQL server binaries here)", elapsed
     if done.returncode in (1, 2):  # tests failed, or the mutant broke collection
         return "KILLED", elapsed
     return f"BROKEN (pytest exit {done.returncode})", elapsed
