@@ -22,6 +22,11 @@ USER_AND_REVOCATION = select(
 ).select_from(_one_row.outerjoin(User, User.id == bindparam("user_id")))
 
 
+def _expires_at(exp: int) -> datetime:
+    """A token's exp (Unix seconds) as the store keeps times: naive UTC."""
+    return datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
+
+
 class RevocationStore(StoreBase):
     def revoke(self, tokens: Iterable[tuple[str, int]]) -> None:
         """Revoke (jti, exp) pairs, exp as in the token (Unix seconds). Entries whose token
@@ -29,16 +34,14 @@ class RevocationStore(StoreBase):
         with self.session.begin() as s:
             s.execute(delete(RevokedToken).where(RevokedToken.expires_at < now_utc()))
             for jti, exp in tokens:
-                expires_at = datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
-                s.merge(RevokedToken(jti=jti, expires_at=expires_at))
+                s.merge(RevokedToken(jti=jti, expires_at=_expires_at(exp)))
 
     def revoke_once(self, jti: str, exp: int) -> bool:
         """Revoke one token id unless it is revoked already; False then. A plain INSERT: of
         two concurrent callers (two workers), exactly one gets True."""
-        expires_at = datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
         try:
             with self.session.begin() as s:
-                s.add(RevokedToken(jti=jti, expires_at=expires_at))
+                s.add(RevokedToken(jti=jti, expires_at=_expires_at(exp)))
         except IntegrityError:
             return False
         return True

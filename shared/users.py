@@ -60,9 +60,8 @@ class UserStore(StoreBase):
 
         Throttled per (account, client address) and per address, across both apps; a
         successful login with outdated hash parameters rehashes the password."""
-        name = validation.clean_username(username)
+        key = _key(username)
         secret = validation.login_password(password)
-        key = validation.username_key(name)
         self.throttle.refuse_if_throttled(key, client)
         with self.session() as s:
             row = s.scalar(select(User).where(User.username_key == key))

@@ -131,8 +131,6 @@ def story(s: Stage) -> None:
 def main() -> int:
     console = Console(width=None if sys.stdout.isatty() else 120)
     with tempfile.TemporaryDirectory() as tmp, fresh_store_url(Path(tmp)) as db_url:
-        with Store(db_url) as store:
-            store.init_schema()
         stage = Stage(Path(tmp), db_url, console)
         try:
             story(stage)
