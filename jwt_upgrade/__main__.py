@@ -1,7 +1,10 @@
 """python -m jwt_upgrade [--diff] [--check] [--only FJE001,...] [--skip ...] PATH...
 
 Default: rewrite the files in place. --diff: print a unified diff, write nothing. --check:
-write nothing; exit 1 when anything would change or needs a human (a TODO), else 0.
+write nothing; exit 1 when anything would change or a TODO of ours is left in a file (resolve
+it and delete the comment), else 0. Exit 2 when there is nothing to process or a file does
+not parse. A file or folder named on the command line is always processed; folders whose
+name starts with a dot are skipped only while walking a folder.
 """
 
 import argparse
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from jwt_upgrade.project import scan
 from jwt_upgrade.rules import RULES
 from jwt_upgrade.transform import todos_in, upgrade
 
@@ -19,11 +23,13 @@ from jwt_upgrade.transform import todos_in, upgrade
 def python_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*.py")
-                            if not any(part.startswith(".") for part in p.parts))
-        else:
+        if path.is_dir():  # only the parts below the named folder count as "hidden"
+            found += sorted(p for p in path.rglob("*.py") if not any(
+                part.startswith(".") for part in p.relative_to(path).parts))
+        elif path.exists():
             found.append(path)
+        else:
+            print(f"{path}: no such file or folder", file=sys.stderr)
     return found
 
 
@@ -48,10 +54,15 @@ def main(argv: list[str] | None = None) -> int:
     applied: Counter[str] = Counter()
     changed = todos = failed = 0
     files = python_files(args.paths)
+    if not files:
+        print("jwt_upgrade: no Python file to process in "
+              f"{' '.join(map(str, args.paths))}", file=sys.stderr)
+        return 2
+    project = scan(files)  # names re-exported through the project's own modules
     for path in files:
         source = path.read_text()
         try:
-            new, counts = upgrade(source, enabled)
+            new, counts = upgrade(source, enabled, project, project.files.get(path, ""))
         except cst.ParserSyntaxError as e:
             print(f"{path}: not parsed, left alone ({e.message})", file=sys.stderr)
             failed += 1

@@ -1,41 +1,84 @@
-"""Names, attributes and calls: renames, keyword renames, verify_* variants, safe_str_cmp,
-int identities and comparisons with get_jwt_identity()."""
+"""Names, attributes and calls: renames, the 3.x decorators wherever they appear (decorator,
+list, dict, tuple, `jwt_optional(f)`), verify_* variants, loaders, safe_str_cmp, dotted names
+in strings (mock.patch targets) and the safety net for 3.x names no rule could handle."""
 
 import libcst as cst
 
 from jwt_upgrade import rules as R
-from jwt_upgrade.base import UpgradeBase
-from jwt_upgrade.nodes import dotted, keyword, looks_like_an_int, parenthesized
+from jwt_upgrade.claims import ClaimRules
+from jwt_upgrade.nodes import FJE, dotted, keyword, parenthesized, string_value
+from jwt_upgrade.surface import GONE_IN_4X, PUBLIC_3X
 
 
-class CallRules(UpgradeBase):
-    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+class CallRules(ClaimRules):
+    def decorator(self, node: cst.BaseExpression, name: str) -> cst.BaseExpression:
+        """A 3.x decorator as 4.x spells it: jwt_optional -> jwt_required(optional=True)."""
+        rule, option = R.DECORATORS[name]
+        self.apply(rule)
+        func = node
+        if name != "jwt_required":
+            if isinstance(node, cst.Attribute):
+                func = node.with_changes(attr=cst.Name("jwt_required"))
+            elif isinstance(node, cst.Name) and node.value == name:  # not aliased
+                func = cst.Name("jwt_required")
+        return cst.Call(func=func, args=[keyword(option)] if option else [])
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        if self.importing or id(original) in self.not_uses:
+            return updated
         name = self.names.get(updated.value)
+        if name in R.DECORATORS and id(original) not in self.callees \
+                and self.on(R.DECORATORS[name][0]):
+            return self.decorator(updated, name)
         if name == updated.value and name in R.RENAMES and self.on(R.RENAMES[name][0]):
             self.apply(R.RENAMES[name][0])
             return updated.with_changes(value=R.RENAMES[name][1])
-        if updated.value in self.flask_jwt and updated.value == "current_identity" \
-                and not self.importing:
+        if updated.value in self.flask_jwt and updated.value == "current_identity":
             self.todo("FJE201", R.FLASK_JWT_USES["current_identity"])
+        if name in GONE_IN_4X and id(original) not in self.callees \
+                and (name in R.VERIFY_CALLS or self.new_import_name(name) == name):
+            self.todo("FJE111", self.gone(name))
         return updated
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         attr = updated.attr.value
-        if attr in R.LOADER_RENAMES and self.on(R.LOADER_RENAMES[attr][0]):
+        if attr in R.LOADER_RENAMES and self.on(R.LOADER_RENAMES[attr][0]) \
+                and self.fje_manager(updated.value):
             self.apply(R.LOADER_RENAMES[attr][0])
             return updated.with_changes(attr=cst.Name(R.LOADER_RENAMES[attr][1]))
-        if dotted(updated.value) in self.modules and attr in R.RENAMES \
-                and self.on(R.RENAMES[attr][0]):
+        if not self.is_module(updated.value):
+            return updated
+        if attr in R.DECORATORS and id(original) not in self.callees \
+                and self.on(R.DECORATORS[attr][0]):
+            return self.decorator(updated, attr)
+        if attr in R.RENAMES and self.on(R.RENAMES[attr][0]):
             self.apply(R.RENAMES[attr][0])
             return updated.with_changes(attr=cst.Name(R.RENAMES[attr][1]))
+        if attr in GONE_IN_4X and id(original) not in self.callees \
+                and (attr in R.VERIFY_CALLS or self.new_import_name(attr) == attr):
+            self.todo("FJE111", self.gone(attr))
         return updated
 
+    def gone(self, name: str) -> str:
+        rule = PUBLIC_3X.get(name, "")
+        return f"{name} does not exist in 4.x, and this use is not one a rule rewrites: " \
+               f"{R.RULES.get(rule, 'see the FJE0xx rules')}"
+
+    def fje_manager(self, receiver: cst.BaseExpression) -> bool:
+        """Whether `receiver.<loader>` is flask_jwt_extended's: a JWTManager() bound here, or
+        any object in a module that imports no look-alike library (quart_jwt_extended, ...)."""
+        return dotted(receiver) in self.managers or not self.lookalike
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        name = self.fje(updated.func)
+        name = self.fje(original.func)
         if isinstance(updated.func, cst.Name) and updated.func.value in self.safe_str_cmp:
             return self.compare_digest(updated)
         if dotted(updated.func) == "JWT" and "JWT" in self.flask_jwt:
             self.todo("FJE201", R.FLASK_JWT_USES["JWT"])
+        if name in R.DECORATORS and self.on(R.DECORATORS[name][0]):
+            if name == "jwt_required" and not any(a.keyword is None for a in updated.args):
+                return updated  # already 4.x: jwt_required() or jwt_required(fresh=True)
+            return cst.Call(func=self.decorator(updated.func, name), args=updated.args)
         if name in R.VERIFY_CALLS and self.on("FJE005"):
             self.apply("FJE005")
             func: cst.BaseExpression = updated.func
@@ -47,44 +90,57 @@ class CallRules(UpgradeBase):
                                                          keyword(R.VERIFY_CALLS[name])])
         if name in R.TOKEN_FACTORIES:
             return self.token_factory(updated)
+        if name == "get_jwt_claims" and id(original) not in self.keyed:
+            self.todo("FJE109")
         if (isinstance(updated.func, cst.Attribute) and updated.func.attr.value == "decode"
                 and isinstance(updated.func.value, cst.Call)
                 and dotted(updated.func.value.func) in {f"{m}.encode" for m in self.pyjwt}):
             self.todo("FJE105")
-        return updated
+        if isinstance(original.func, cst.Attribute) and self.registers_a_loader(original):
+            self.loader_by_call(original.func.attr.value, updated)
+        return self.claim_get(original, updated)
 
-    def token_factory(self, call: cst.Call) -> cst.Call:
-        args = []
-        for arg in call.args:
-            word = arg.keyword.value if arg.keyword else None
-            if word in R.KEYWORD_RENAMES and self.on("FJE008"):
-                self.apply("FJE008")
-                arg = arg.with_changes(keyword=cst.Name(R.KEYWORD_RENAMES[word]))
-            if (word == "identity" or (word is None and arg is call.args[0])) \
-                    and looks_like_an_int(arg.value):
-                self.todo("FJE102")
-            args.append(arg)
-        return call.with_changes(args=args)
+    def registers_a_loader(self, call: cst.Call) -> bool:
+        func = call.func
+        return (isinstance(func, cst.Attribute) and len(call.args) == 1
+                and (func.attr.value in R.LOADER_RENAMES
+                     or func.attr.value in R.LOADER_ARITY)
+                and self.fje_manager(func.value))
+
+    def loader_by_call(self, loader: str, call: cst.Call) -> None:
+        """`jwt.token_in_blacklist_loader(is_revoked)`: a function of this module is adapted
+        where it is defined (transform.py); a lambda, or a function of another module given
+        to a 3.x loader, needs a human."""
+        arg = call.args[0].value
+        if (isinstance(arg, cst.Name) and arg.value in self.defined) \
+                or loader not in {*R.LOADER_RENAMES, *R.TOKEN_LOADERS}:
+            return  # adapted where it is defined, or a 4.x name: 4.x code already
+        new = R.LOADER_RENAMES.get(loader, (None, loader))[1]
+        if R.LOADER_ARITY.get(new, 1) == 2:
+            self.todo("FJE101", f"4.x calls the {new} callback with (jwt_header, jwt_payload): "
+                                f"adapt what is registered here")
 
     def compare_digest(self, call: cst.Call) -> cst.Call:
         self.apply("FJE013")
+        self.need_hmac = True
         encoded = [a.with_changes(value=cst.Call(func=cst.Attribute(
             value=parenthesized(a.value), attr=cst.Name("encode")))) for a in call.args]
         return call.with_changes(func=cst.Attribute(value=cst.Name("hmac"),
                                                     attr=cst.Name("compare_digest")),
                                  args=encoded)
 
-    def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison):
-        parts = [updated.left, *(t.comparator for t in updated.comparisons)]
-        is_none = all(isinstance(t.operator, cst.Is | cst.IsNot)
-                      and dotted(t.comparator) == "None" for t in updated.comparisons)
-        if not is_none and any(isinstance(p, cst.Call)
-                               and self.fje(p.func) == "get_jwt_identity" for p in parts):
-            self.todo("FJE103")
-        # The claims loader's identity, compared with a number: a string once identities are.
-        identity = self.identities[-1] if self.identities else ""
-        if identity and any(dotted(p) == identity for p in parts) \
-                and any(isinstance(p, cst.Integer) for p in parts):
-            self.todo("FJE103", "the identity is compared with a number: once identities are "
-                                "strings (FJE102), compare with a string")
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString):
+        """'flask_jwt_extended.get_jwt_claims' (mock.patch, string imports) -> 4.x's name."""
+        value = string_value(updated)
+        if not value or not value.startswith(FJE + "."):
+            return updated
+        module, _, name = value.rpartition(".")
+        if name in R.RENAMES and self.on("FJE016"):
+            self.apply("FJE016")
+            quote = updated.quote
+            prefix = updated.value[: updated.value.index(quote)]
+            return updated.with_changes(
+                value=f"{prefix}{quote}{module}.{R.RENAMES[name][1]}{quote}")
+        if name in GONE_IN_4X:
+            self.todo("FJE111", f"'{value}': {self.gone(name)}")
         return updated

@@ -9,6 +9,19 @@ NO_SPACE = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
                            whitespace_after=cst.SimpleWhitespace(""))
 
 
+def is_fje_module(module: str) -> bool:
+    """flask_jwt_extended or one of its submodules (exceptions, view_decorators, ...)."""
+    return module == FJE or module.startswith(FJE + ".")
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain string literal, else None."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
 def dotted(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Name):
         return node.value
@@ -54,6 +67,20 @@ def looks_like_an_int(node: cst.BaseExpression) -> bool:
     return last == "id" or last.endswith("_id")
 
 
+STRINGY = ("name", "email", "uuid", "login", "sub", "str", "token", "key")
+
+
+def looks_like_a_string(node: cst.BaseExpression) -> bool:
+    """A string literal, an f-string, str(...), or something named like a string (username,
+    email, user.uuid): the identities 4.x accepts as they are."""
+    if isinstance(node, cst.SimpleString | cst.FormattedString | cst.ConcatenatedString):
+        return True
+    if isinstance(node, cst.Call):
+        return dotted(node.func) == "str" or dotted(node.func).endswith(".format")
+    last = dotted(node).rsplit(".", 1)[-1].lower()
+    return bool(last) and any(word in last for word in STRINGY) and not last.endswith("id")
+
+
 def parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
     simple = cst.Name | cst.Attribute | cst.Call | cst.Subscript | cst.SimpleString
     if isinstance(node, simple) or node.lpar:
@@ -78,6 +105,54 @@ def used_only_as_mapping(body: cst.CSTNode, name: str) -> bool:
         def visit_Attribute(self, node: cst.Attribute) -> None:
             nonlocal ok
             ok += dotted(node.value) == name and node.attr.value == "get"
+
+    body.visit(Count())
+    return uses == ok
+
+
+def subscripted(body: cst.CSTNode, name: str) -> bool:
+    """Whether `name[...]` or `name.get(...)` occurs in the body: a dict, then."""
+    found = False
+
+    class Find(cst.CSTVisitor):
+        def visit_Subscript(self, node: cst.Subscript) -> None:
+            nonlocal found
+            found |= dotted(node.value) == name
+
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            nonlocal found
+            found |= dotted(node.value) == name and node.attr.value == "get"
+
+    body.visit(Find())
+    return found
+
+
+def read_by_key(body: cst.CSTNode, name: str, reserved: set[str]) -> bool:
+    """Whether every read of `name` is name["key"] or name.get("key") with a literal key
+    outside `reserved` (its one assignment aside)."""
+    uses = ok = 0
+
+    class Count(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            nonlocal uses
+            uses += node.value == name
+
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            nonlocal ok
+            ok += dotted(node.target) == name
+
+        def visit_Subscript(self, node: cst.Subscript) -> None:
+            nonlocal ok
+            key = node.slice[0].slice if len(node.slice) == 1 else None
+            ok += dotted(node.value) == name and isinstance(key, cst.Index) \
+                and string_value(key.value) not in reserved | {None}
+
+        def visit_Call(self, node: cst.Call) -> None:
+            nonlocal ok
+            func = node.func
+            ok += isinstance(func, cst.Attribute) and dotted(func.value) == name \
+                and func.attr.value == "get" and bool(node.args) \
+                and string_value(node.args[0].value) not in reserved | {None}
 
     body.visit(Count())
     return uses == ok

@@ -21,11 +21,21 @@ RULES = {
     "FJE011": "UserLoadError -> UserLookupError",
     "FJE012": "settings removed in 4.x: line removed, TODO says what replaced it",
     "FJE013": "werkzeug.security.safe_str_cmp -> hmac.compare_digest on bytes",
+    "FJE014": "a 3.x token's 'identity' claim -> 'sub' (get_raw_jwt()['identity'], ...)",
+    "FJE015": "user loaders took the identity: (jwt_header, jwt_data) + identity = jwt_data['sub']",
+    "FJE016": "'flask_jwt_extended.<3.x name>' in strings (mock.patch targets) -> 4.x's name",
     "FJE101": "loader callbacks take (jwt_header, jwt_payload) in 4.x",
     "FJE102": "identity passed to create_*_token must be a string (PyJWT >= 2.10)",
     "FJE103": "get_jwt_identity() compared with a value: it is a string now",
     "FJE104": "decode_key_loader callback: arguments reversed in 4.x",
     "FJE105": "jwt.encode() returns str in PyJWT 2: drop .decode()",
+    "FJE106": "identity that is not a string (dict, object): 4.x needs a string 'sub'",
+    "FJE107": "claims loader returning something other than a dict",
+    "FJE108": "user_claims= replaced the loader's claims on 3.x; additional_claims= merges",
+    "FJE109": "get_jwt_claims() read whole: get_jwt() is the whole payload in 4.x",
+    "FJE110": "a token's 'user_claims' claim: claims are top level in 4.x",
+    "FJE111": "a 3.x name that does not exist in 4.x, in a place no rule rewrites",
+    "FJE112": "one callback for loaders that 4.x calls with different arguments",
     "FJE201": "Flask-JWT code: migrate it (not a rename)",
 }
 
@@ -55,11 +65,22 @@ TWO_ARGUMENT_LOADERS = {"expired_token_loader", "needs_fresh_token_loader",
                         "revoked_token_loader", "token_in_blocklist_loader",
                         "user_lookup_loader", "user_lookup_error_loader",
                         "token_verification_loader", "token_verification_failed_loader"}
+# How many arguments 4.x passes to each loader's callback.
+LOADER_ARITY = {**{name: 2 for name in TWO_ARGUMENT_LOADERS}, "decode_key_loader": 2,
+                "additional_claims_loader": 1, "additional_headers_loader": 1,
+                "user_identity_loader": 1, "encode_key_loader": 1, "invalid_token_loader": 1,
+                "unauthorized_loader": 1}
+# 3.x loaders whose callback took the identity where 4.x passes the decoded token.
+IDENTITY_LOADERS = {"user_loader_callback_loader", "user_loader_error_loader"}
+# 3.x loaders whose one argument was the decoded token (its 'identity' claim is 'sub' now).
+TOKEN_LOADERS = {"token_in_blacklist_loader", "expired_token_loader", "revoked_token_loader",
+                 "needs_fresh_token_loader"}
 REMOVED_SETTINGS = {
     "JWT_BLACKLIST_ENABLED": "a token_in_blocklist_loader alone turns the check on",
     "JWT_BLACKLIST_TOKEN_CHECKS": "check jwt_payload['type'] in the token_in_blocklist_loader",
     "JWT_USER_CLAIMS": "additional claims are top-level claims now",
     "JWT_CLAIMS_IN_REFRESH_TOKEN": "additional claims are always in both tokens now",
+    "JWT_CSRF_HEADER_NAME": "JWT_ACCESS_CSRF_HEADER_NAME and JWT_REFRESH_CSRF_HEADER_NAME",
 }
 FLASK_JWT_SETTINGS = {"JWT_AUTH_HEADER_PREFIX": "JWT_HEADER_TYPE ('Bearer')",
                       "JWT_EXPIRATION_DELTA": "JWT_ACCESS_TOKEN_EXPIRES",
@@ -75,6 +96,18 @@ TODO = {
     "FJE104": "4.x calls decode_key_loader with (jwt_header, jwt_payload): the 3.x order "
               "was (claims, headers)",
     "FJE105": "PyJWT 2's jwt.encode() returns str: drop .decode()",
+    "FJE106": "pass a string identity (e.g. str(user.id)) and the rest as additional_claims "
+              "(or a user_identity_loader + additional_claims_loader); JWT_IDENTITY_CLAIM "
+              "names the claim; JWT_VERIFY_SUB = False is only a stop-gap",
+    "FJE107": "4.x needs a dict from additional_claims_loader (3.x accepted any JSON value): "
+              "return e.g. {'roles': [...]}, and read it back by that key",
+    "FJE108": "on 3.x user_claims= replaced what the claims loader returned; 4.x merges "
+              "additional_claims= into it: drop the loader's claims you did not want",
+    "FJE109": "get_jwt() is the whole payload in 4.x (exp, jti, sub, ...), get_jwt_claims() "
+              "was only the custom claims: read the keys you need",
+    "FJE110": "claims are top level in 4.x: there is no 'user_claims' claim, read each key",
+    "FJE111": "a 3.x name no rule rewrote here (see the FJE0xx rules)",
+    "FJE112": "4.x calls these loaders with different arguments: one function per loader",
     "FJE201": f"Flask-JWT, not Flask-JWT-Extended: a migration, not a rename ({NOTES})",
 }
 # Flask-JWT names worth a TODO where they are used, and what replaces each.

@@ -2,9 +2,9 @@
 `# TODO[jwt_upgrade FJEnnn]: ...` comment above the statement where a human must decide.
 
 Names are followed through imports: `from flask_jwt_extended import jwt_optional as opt`,
-`import flask_jwt_extended as fje` (`fje.jwt_optional`). Anything it cannot resolve is left
-alone: a codemod that guesses is worse than one that asks. The rules are split by the nodes
-they touch: imports.py, calls.py, and here the decorators, loader callbacks and settings.
+`import flask_jwt_extended as fje` (`fje.jwt_optional`), star imports and the project's own
+re-exports (project.py). The rules are split by the nodes they touch: imports.py, calls.py,
+claims.py, settings.py, flask.py, and here the loader callbacks.
 """
 
 from collections import Counter
@@ -13,89 +13,120 @@ import libcst as cst
 
 from jwt_upgrade import rules as R
 from jwt_upgrade.calls import CallRules
+from jwt_upgrade.flask import FlaskRules
 from jwt_upgrade.imports import ImportRules
-from jwt_upgrade.nodes import (
-    TODO_PREFIX,
-    config_key,
-    dotted,
-    keyword,
-    used_only_as_mapping,
-)
+from jwt_upgrade.nodes import TODO_PREFIX, dotted, subscripted, used_only_as_mapping
+from jwt_upgrade.project import Project, module_facts
+from jwt_upgrade.settings import SettingsRules
 
 
-class Upgrade(ImportRules, CallRules):
-    # --- decorators, also in Flask-RESTful's `decorators = [...]` ----------------------------
-
-    def bare_decorator(self, node: cst.BaseExpression) -> cst.BaseExpression:
-        name = self.fje(node)
-        if name not in R.DECORATORS or not self.on(R.DECORATORS[name][0]):
-            return node
-        rule, option = R.DECORATORS[name]
-        self.apply(rule)
-        func = node
-        if name != "jwt_required":
-            if isinstance(node, cst.Attribute):
-                func = node.with_changes(attr=cst.Name("jwt_required"))
-            elif isinstance(node, cst.Name) and node.value == name:  # not aliased
-                func = cst.Name("jwt_required")
-        return cst.Call(func=func, args=[keyword(option)] if option else [])
-
-    def leave_Decorator(self, original: cst.Decorator, updated: cst.Decorator) -> cst.Decorator:
-        return updated.with_changes(decorator=self.bare_decorator(updated.decorator))
-
-    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
-        targets = {dotted(t.target) for t in updated.targets}
-        if targets & {"decorators", "method_decorators"} and isinstance(updated.value, cst.List):
-            elements = [e.with_changes(value=self.bare_decorator(e.value))
-                        for e in updated.value.elements]
-            return updated.with_changes(value=updated.value.with_changes(elements=elements))
-        return updated
+class Upgrade(SettingsRules, FlaskRules, ImportRules, CallRules):
+    def loaders_of(self, node: cst.FunctionDef) -> set[str]:
+        """The 3.x (or 4.x) loader names this function is given to, by decorator or call."""
+        found = {d.decorator.attr.value for d in node.decorators
+                 if isinstance(d.decorator, cst.Attribute)
+                 and d.decorator.attr.value in R.LOADER_ARITY | R.LOADER_RENAMES
+                 and self.fje_manager(d.decorator.value)}
+        return found | self.registered.get(node.name.value, set())
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        loaders = {dotted(d.decorator).rsplit(".", 1)[-1] for d in node.decorators}
-        claims_loader = loaders & {"user_claims_loader", "additional_claims_loader"}
+        self.keyed_claims(node)
+        loaders = self.loaders_of(node)
         params = node.params.params
-        self.identities.append(params[0].name.value if claims_loader and params else "")
+        first = params[0].name.value if params else ""
+        claims = loaders & {"user_claims_loader", "additional_claims_loader"}
+        self.identities.append(first if claims else "")
+        self.token_params.append(first if loaders & R.TOKEN_LOADERS and len(params) == 1
+                                 else "")
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
         self.identities.pop()
-        loaders = {d.decorator.attr.value for d in updated.decorators
-                   if isinstance(d.decorator, cst.Attribute)}
-        if "decode_key_loader" in loaders:
+        self.token_params.pop()
+        loaders = self.loaders_of(original)
+        new = {R.LOADER_RENAMES.get(name, (None, name))[1] for name in loaders}
+        if "decode_key_loader" in new:
             self.todo("FJE104")
-        if not loaders & R.TWO_ARGUMENT_LOADERS or not self.on("FJE101"):
+        identity = original.params.params[0].name.value if original.params.params else ""
+        if new & {"additional_claims_loader", "user_lookup_loader", "user_lookup_error_loader"} \
+                and identity and subscripted(original.body, identity) \
+                and len(original.params.params) == 1:
+            self.todo("FJE106", f"the identity is read as a dict here: {R.TODO['FJE106']}")
+        if len({R.LOADER_ARITY.get(name, 1) for name in new}) > 1:
+            self.todo("FJE112")
+            return updated
+        returns = [r.value for r in returned(original) if r.value is not None]
+        if new & {"additional_claims_loader"} and not all(
+                isinstance(v, cst.Dict | cst.DictComp)
+                or (isinstance(v, cst.Call) and dotted(v.func) == "dict") for v in returns):
+            self.todo("FJE107")
+        if "user_identity_loader" in new:
+            for value in returns:
+                self.identity_todo(value, "what the user_identity_loader returns")
+        if not new & R.TWO_ARGUMENT_LOADERS or not self.on("FJE101"):
             return updated
         params = updated.params.params
         if len(params) == 2:
             return updated
+        if loaders & R.IDENTITY_LOADERS and len(params) == 1 and self.on("FJE015"):
+            return self.identity_loader(updated)
         if len(params) == 0 or (len(params) == 1 and used_only_as_mapping(
                 updated.body, params[0].name.value)):
             self.apply("FJE101")
             payload = params[0] if params else cst.Param(cst.Name("_jwt_payload"))
-            new = [cst.Param(cst.Name("_jwt_header"), comma=cst.Comma(
-                whitespace_after=cst.SimpleWhitespace(" "))), payload]
-            return updated.with_changes(params=updated.params.with_changes(params=new))
+            return updated.with_changes(params=updated.params.with_changes(
+                params=[header(), payload]))
         self.todo("FJE101")
         return updated
 
-    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
-                                  updated: cst.SimpleStatementLine):
-        setting = config_key(updated)
-        if setting in R.REMOVED_SETTINGS and self.on("FJE012"):
-            self.apply("FJE012")
-            self.todo("FJE012", f"{setting} was removed in 4.x (line deleted): "
-                                f"{R.REMOVED_SETTINGS[setting]}")
-            return cst.RemoveFromParent()
-        if setting in R.FLASK_JWT_SETTINGS:
-            self.todo("FJE201", f"{setting} is Flask-JWT's; Flask-JWT-Extended's is "
-                                f"{R.FLASK_JWT_SETTINGS[setting]} (see {R.NOTES})")
-        return updated
+    def identity_loader(self, node: cst.FunctionDef) -> cst.FunctionDef:
+        """3.x passed the identity; 4.x the header and the token: read the identity from it."""
+        self.apply("FJE015")
+        name = node.params.params[0].name.value
+        payload = "jwt_data" if name != "jwt_data" else "_jwt_data"
+        first = cst.parse_statement(f'{name} = {payload}["sub"]\n')
+        body = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
+        docstring = 1 if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(
+            body[0].body[0], cst.Expr) and isinstance(body[0].body[0].value,
+                                                      cst.SimpleString) else 0
+        body.insert(docstring, first)
+        params = [header(), cst.Param(cst.Name(payload))]
+        return node.with_changes(params=node.params.with_changes(params=params),
+                                 body=node.body.with_changes(body=body))
 
 
-def upgrade(source: str, enabled: set[str] | None = None) -> tuple[str, Counter[str]]:
+def header() -> cst.Param:
+    return cst.Param(cst.Name("_jwt_header"),
+                     comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+
+
+def returned(node: cst.FunctionDef) -> list[cst.Return]:
+    """The return statements of a function, not of the functions inside it."""
+    found: list[cst.Return] = []
+
+    class Returns(cst.CSTVisitor):
+        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+            return inner is node
+
+        def visit_Return(self, ret: cst.Return) -> None:
+            found.append(ret)
+
+    node.visit(Returns())
+    return found
+
+
+def upgrade(source: str, enabled: set[str] | None = None, project: Project | None = None,
+            here: str = "") -> tuple[str, Counter[str]]:
     """(the rewritten source, how often each rule applied)."""
-    transformer = Upgrade(set(R.RULES) if enabled is None else enabled)
-    module = cst.parse_module(source).visit(transformer)
+    tree = cst.parse_module(source)
+    facts = module_facts(tree)
+    transformer = Upgrade(set(R.RULES) if enabled is None else enabled, project, here,
+                          facts.bound)
+    transformer.registered, transformer.defined = facts.registered, facts.defined
+    transformer.managers = facts.managers
+    if project is None:  # one file alone: it is its own project
+        transformer.project.claims_loader = facts.claims_loader
+        transformer.project.identity_loader = facts.identity_loader
+    module = tree.visit(transformer)
     return module.code, transformer.applied
 
 

@@ -73,7 +73,7 @@ def test_cli_check_exits_1_while_todos_are_left(tmp_path: Path):
     target = tmp_path / "loaders.py"
     target.write_text((FIXTURES / "loaders.after.py").read_text())
     checked = run("--check", str(target))
-    assert checked.returncode == 1 and "TODO[jwt_upgrade FJE101]" in checked.stdout
+    assert checked.returncode == 1 and "TODO[jwt_upgrade FJE104]" in checked.stdout
 
 
 def test_cli_refuses_unknown_rule_ids():

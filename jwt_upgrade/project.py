@@ -1,0 +1,172 @@
+"""The project being upgraded, seen as a whole before any file is rewritten.
+
+A name can reach a module through the project's own modules: `from .auth import jwt_optional`
+where auth.py imported it from flask_jwt_extended, a package __init__ that re-exports it, a star
+import. One pass over every file given records what each module re-exports, so that the rewrite
+of one file follows names into the others (and renames both ends of a re-export together).
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from jwt_upgrade.nodes import dotted, is_fje_module
+
+WERKZEUG_SAFE_STR_CMP = "werkzeug.security.safe_str_cmp"
+
+
+@dataclass
+class Project:
+    # module name -> {name it exports: what it is ("flask_jwt_extended.<name>" or safe_str_cmp)}
+    exports: dict[str, dict[str, str]] = field(default_factory=dict)
+    claims_loader: bool = False  # a user_claims_loader / additional_claims_loader somewhere
+    identity_loader: bool = False  # a user_identity_loader somewhere
+    files: dict[Path, str] = field(default_factory=dict)  # file -> its module (a.__init__)
+
+    def resolve(self, module: str, level: int, here: str) -> str:
+        """The absolute module name of `from <dots><module> import ...` written in `here`."""
+        if not level:
+            return module
+        package = here.split(".")[: -level] if here else []
+        return ".".join([*package, module] if module else package)
+
+
+def module_name(path: Path) -> str:
+    """a/b/c.py -> 'a.b.c' as far up as packages (__init__.py) go; a/__init__.py -> 'a'."""
+    parts = [] if path.name == "__init__.py" else [path.stem]
+    folder = path.parent.resolve()
+    while (folder / "__init__.py").exists() and folder.parent != folder:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts)
+
+
+class _Exports(cst.CSTVisitor):
+    def __init__(self, project: Project, here: str):
+        self.project, self.here = project, here
+        self.found: dict[str, str] = {}
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = self.project.resolve(dotted(node.module) if node.module else "",
+                                      len(node.relative), self.here)
+        if is_fje_module(module):
+            known = {n: f"flask_jwt_extended.{n}" for n in _star_names()}
+        elif module == "werkzeug.security":
+            known = {"safe_str_cmp": WERKZEUG_SAFE_STR_CMP}
+        else:
+            known = self.project.exports.get(module, {})
+        if isinstance(node.names, cst.ImportStar):
+            self.found.update(known)
+            return
+        for alias in node.names:
+            name = dotted(alias.name)
+            if name in known:
+                self.found[dotted(alias.asname.name) if alias.asname else name] = known[name]
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        name = dotted(node.decorator).rsplit(".", 1)[-1]
+        self.project.claims_loader |= name in {"user_claims_loader", "additional_claims_loader"}
+        self.project.identity_loader |= name == "user_identity_loader"
+
+    def visit_Call(self, node: cst.Call) -> None:  # loaders registered by a call
+        self.visit_Decorator(cst.Decorator(decorator=node.func))
+
+
+def _star_names() -> list[str]:
+    from jwt_upgrade.surface import PUBLIC_3X  # the 3.x names a star import brings
+
+    return list(PUBLIC_3X)
+
+
+def scan(files: list[Path]) -> Project:
+    """Every file parsed once; re-exports followed until nothing new is learnt."""
+    project = Project()
+    trees: dict[str, cst.Module] = {}
+    for path in files:
+        try:
+            tree = cst.parse_module(path.read_text())
+        except (cst.ParserSyntaxError, UnicodeDecodeError):
+            continue
+        name = module_name(path)
+        # relative imports resolve from the package an __init__ stands for
+        project.files[path] = f"{name}.__init__" if path.name == "__init__.py" else name
+        trees[project.files[path]] = tree
+    for _ in range(10):  # re-export chains are short; ten rounds is plenty
+        before = {m: dict(e) for m, e in project.exports.items()}
+        for name, tree in trees.items():
+            visitor = _Exports(project, name)
+            tree.visit(visitor)
+            if visitor.found:
+                project.exports[name.removesuffix(".__init__")] = visitor.found
+        if project.exports == before:
+            break
+    return project
+
+
+@dataclass
+class Facts:
+    """What one module defines, learnt before it is rewritten."""
+
+    bound: frozenset[str] = frozenset()  # names it binds itself (a star import does not win)
+    defined: set[str] = field(default_factory=set)  # functions it defines
+    registered: dict[str, set[str]] = field(default_factory=dict)  # function -> loaders
+    managers: set[str] = field(default_factory=set)  # names bound to FJE's JWTManager(...)
+    claims_loader: bool = False
+    identity_loader: bool = False
+
+
+class _Facts(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.facts = Facts()
+        self.bound: set[str] = set()
+        self.manager_class: set[str] = set()  # how this module spells FJE's JWTManager
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if is_fje_module(dotted(node.module) if node.module else "") \
+                and not isinstance(node.names, cst.ImportStar):
+            self.manager_class |= {dotted(a.asname.name) if a.asname else "JWTManager"
+                                   for a in node.names if dotted(a.name) == "JWTManager"}
+        elif isinstance(node.names, cst.ImportStar) and is_fje_module(dotted(node.module or
+                                                                             cst.Name(""))):
+            self.manager_class.add("JWTManager")
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.manager_class |= {
+            f"{dotted(a.asname.name) if a.asname else dotted(a.name)}.JWTManager"
+            for a in node.names if is_fje_module(dotted(a.name))}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.bound.add(node.name.value)
+        self.facts.defined.add(node.name.value)
+        for d in node.decorators:
+            self.loader(dotted(d.decorator).rsplit(".", 1)[-1])
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.bound.add(node.name.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        targets = {dotted(t.target) for t in node.targets} - {""}
+        self.bound |= targets
+        if isinstance(node.value, cst.Call) and dotted(node.value.func) in self.manager_class:
+            self.facts.managers |= targets
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and len(node.args) == 1 \
+                and func.attr.value.endswith("_loader"):
+            self.loader(func.attr.value)
+            if isinstance(node.args[0].value, cst.Name):
+                self.facts.registered.setdefault(node.args[0].value.value, set()).add(
+                    func.attr.value)
+
+    def loader(self, name: str) -> None:
+        self.facts.claims_loader |= name in {"user_claims_loader", "additional_claims_loader"}
+        self.facts.identity_loader |= name == "user_identity_loader"
+
+
+def module_facts(tree: cst.Module) -> Facts:
+    visitor = _Facts()
+    tree.visit(visitor)
+    visitor.facts.bound = frozenset(visitor.bound)
+    return visitor.facts
