@@ -16,6 +16,7 @@ from api_common.errors import (
 from api_common.requests import (
     client_address,
     json_body,
+    parsed_json,
     register_request_hooks,
     token_issued_at,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "error_response",
     "init_store",
     "json_body",
+    "parsed_json",
     "register_error_handlers",
     "register_request_hooks",
     "serve",

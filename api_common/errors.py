@@ -9,9 +9,6 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from shared import StoreError, TooManyAttempts
 
-# Error codes that mean "this token cannot be used" (RFC 6750 error="invalid_token").
-TOKEN_ERRORS = {"invalid_token", "token_expired", "token_revoked", "user_not_found",
-                "fresh_token_required"}
 HTTP_ERROR_CODES = {400: "validation_error", 404: "not_found", 405: "method_not_allowed",
                     413: "payload_too_large", 415: "validation_error"}
 
@@ -38,6 +35,30 @@ TOKEN_MESSAGES = {
 }
 
 
+# RFC 6750 §3: WWW-Authenticate's error_description, in %x20-21 / %x23-5B / %x5D-7E. It comes
+# from this table only, never from a message: messages may quote a library, and PyJWT quotes
+# the token itself (a `crit` with CR/LF made the header a 500 with a forged log line).
+TOKEN_DESCRIPTIONS = {
+    "invalid_token": "The access token is malformed, not ours, or of the wrong type",
+    "token_expired": "The access token has expired",
+    "token_revoked": "The access token has been revoked",
+    "user_not_found": "The access token's user no longer exists",
+    "fresh_token_required": "This needs a fresh access token",
+}
+# Error codes that mean "this token cannot be used" (RFC 6750 error="invalid_token").
+TOKEN_ERRORS = set(TOKEN_DESCRIPTIONS)
+# A library's reason, quoted in a JSON message: enough to debug, never the whole token.
+DETAIL_MAX = 120
+
+
+def quotable(text: str) -> str:
+    """Text a library produced (which may quote the attacker), as a message may quote it:
+    printable ASCII only, cut short."""
+    cut = text[:DETAIL_MAX]
+    shown = "".join(c if " " <= c <= "~" else "?" for c in cut)
+    return shown + "..." if len(text) > DETAIL_MAX else shown
+
+
 class ApiError(Exception):
     """An error answered as the contract's JSON: {"message": ..., "error": <code>}."""
 
@@ -54,8 +75,8 @@ def error_response(status: int, code: str, message: str, headers: Mapping | None
         scheme = current_app.config["AUTH_SCHEME"]
         challenge = f'{scheme} realm="{current_app.config["AUTH_REALM"]}"'
         if code in TOKEN_ERRORS:
-            description = message.replace('"', "'")
-            challenge += f', error="invalid_token", error_description="{description}"'
+            challenge += (f', error="invalid_token", '
+                          f'error_description="{TOKEN_DESCRIPTIONS[code]}"')
         response.headers["WWW-Authenticate"] = challenge
     response.headers.update(headers or {})
     return response
@@ -73,7 +94,7 @@ def token_error(code: str, detail: str = "", *, says: str | None = None) -> obje
         # Name the scheme the client sent only when it is a plain word (never echo junk).
         detail = f" ('{scheme_sent}')" if scheme_sent.isalnum() and len(scheme_sent) <= 20 else ""
     message = template.format(login=config["LOGIN_PATH"], scheme=config["AUTH_SCHEME"],
-                              renew=config["RENEW_HINT"], detail=detail.rstrip("."))
+                              renew=config["RENEW_HINT"], detail=quotable(detail).rstrip("."))
     return error_response(401, code, message)
 
 

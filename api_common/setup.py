@@ -11,6 +11,9 @@ from werkzeug.local import LocalProxy
 from shared import ConfigError, Store
 from shared.signing_keys import load_signing_key
 
+# More proxies than any real chain (CDN, load balancer, ingress): a larger number is a typo.
+MAX_TRUSTED_PROXIES = 10
+
 # The store of the current app, as `current_user` is the user of the current request.
 current_store: Store = LocalProxy(lambda: current_app.extensions["store"])  # type: ignore[assignment]
 
@@ -32,6 +35,8 @@ def configure(app: Flask, app_name: str, config: Mapping[str, Any] | None) -> No
         LOGIN_MAX_FAILURES=_env_int("LOGIN_MAX_FAILURES", 10),
         LOGIN_MAX_FAILURES_PER_CLIENT=_env_int("LOGIN_MAX_FAILURES_PER_CLIENT", 100),
         LOGIN_FAILURE_WINDOW_SECONDS=_env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900),
+        # Registrations per client address in that window: each costs a password hash.
+        REGISTER_MAX_PER_CLIENT=_env_int("REGISTER_MAX_PER_CLIENT", 50),
         # How many proxies of ours stand in front (their X-Forwarded-For is then believed).
         TRUSTED_PROXIES=_env_int("TRUSTED_PROXIES", 0),
         # Access-token lifetime in seconds; 0: each app's default (v1 300, v2 900).
@@ -39,6 +44,11 @@ def configure(app: Flask, app_name: str, config: Mapping[str, Any] | None) -> No
         CHEAP_PASSWORD_HASHING_FOR_TESTS=False,
     )
     app.config.from_mapping(config or {})
+    proxies = app.config["TRUSTED_PROXIES"]
+    if not (isinstance(proxies, int) and 0 <= proxies <= MAX_TRUSTED_PROXIES):
+        # -1 was accepted and failed on the first request behind ProxyFix (IndexError).
+        raise ConfigError(f"TRUSTED_PROXIES must be a whole number from 0 to "
+                          f"{MAX_TRUSTED_PROXIES}, not {proxies!r}")
     app.config["JWT_SECRET_KEY"] = load_signing_key(app_name, app.config["JWT_SECRET_KEY"])
 
 
@@ -49,6 +59,7 @@ def init_store(app: Flask) -> Store:
         max_login_failures=app.config["LOGIN_MAX_FAILURES"],
         max_client_failures=app.config["LOGIN_MAX_FAILURES_PER_CLIENT"],
         failure_window=timedelta(seconds=app.config["LOGIN_FAILURE_WINDOW_SECONDS"]),
+        max_registrations_per_client=app.config["REGISTER_MAX_PER_CLIENT"],
     )
     store.init_schema()
     app.extensions["store"] = store

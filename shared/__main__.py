@@ -38,6 +38,11 @@ def run(store: Store, args: argparse.Namespace) -> int:
             seen = f"{last:%Y-%m-%d %H:%M:%S} UTC" if last else "never"
             print(f"legacy tokens in the last 24 h: {users} user(s), {uses} use(s); "
                   f"last seen: {seen}")
+            # Refused tokens apart: an old token nobody can use must not keep the bridge open.
+            refused = store.legacy_refusals_since(timedelta(hours=24))
+            reasons = ", ".join(f"{reason} {count}" for reason, count in refused.items())
+            print(f"refused legacy tokens in the last 24 h: {sum(refused.values())}"
+                  + (f" ({reasons})" if reasons else ""))
         else:
             for user in store.list_users():
                 flag = "admin" if user.is_admin else "-"

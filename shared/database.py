@@ -5,17 +5,21 @@ import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
 
 # Runtime files (database, dev secrets); APP_INSTANCE_DIR moves them (tests, deployments).
 INSTANCE_DIR = Path(os.environ.get("APP_INSTANCE_DIR")
                     or Path(__file__).resolve().parent.parent / "instance")
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'store.db'}"
-SQL_INT_MAX = 2**63 - 1  # the largest id SQLite (and PostgreSQL BIGINT) can hold
+# The largest id the store can hold: the id columns are INTEGER, 32 bits on PostgreSQL (64 on
+# SQLite; the narrower one decides, so both stores answer alike).
+SQL_INT_MAX = 2**31 - 1
 
 
 def storable_id(user_id: int | None) -> bool:
-    """Whether an id can name a row at all: a larger int would overflow the driver."""
+    """Whether an id can name a row at all: a larger int overflows the column (PostgreSQL
+    raised NumericValueOutOfRange for /user/2147483648: a 500), so it names no one: 404."""
     return user_id is not None and 0 < user_id <= SQL_INT_MAX
 
 
@@ -41,3 +45,10 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def upsert_for(bind: Engine | Connection):
+    """The INSERT that has ON CONFLICT (both stores have it): one statement that inserts or
+    updates, so concurrent writers of one key never collide (a SELECT-then-INSERT, or an
+    UPDATE-then-INSERT, let two workers insert the same key: a 500 on PostgreSQL)."""
+    return postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert

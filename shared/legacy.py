@@ -1,28 +1,41 @@
-"""What v2's cut-over bridge keeps in the store: each use of a legacy (Flask-JWT) token, per
-user, so that the operator knows when nobody needs the bridge any more."""
+"""What v2's cut-over bridge keeps in the store: each accepted use of a legacy (Flask-JWT)
+token, per user, so that the operator knows when nobody needs the bridge any more; and, apart,
+the legacy tokens it refused, per reason."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 
-from shared.models import LegacyTokenUse, now_utc
+from shared.database import upsert_for
+from shared.models import LegacyTokenRefusal, LegacyTokenUse, now_utc
 from shared.users import StoreBase
 
 
 class LegacyUseStore(StoreBase):
     def record_legacy_use(self, user_id: int) -> None:
+        self._count(LegacyTokenUse, LegacyTokenUse.user_id, user_id)
+
+    def record_legacy_refusal(self, reason: str) -> None:
+        self._count(LegacyTokenRefusal, LegacyTokenRefusal.reason, reason[:32])
+
+    def legacy_refusals_since(self, since: timedelta) -> dict[str, int]:
+        """Refused legacy tokens per reason, for reasons seen in that time."""
+        cutoff = now_utc() - since
+        with self.session() as s:
+            rows = s.execute(select(LegacyTokenRefusal.reason, LegacyTokenRefusal.count)
+                             .where(LegacyTokenRefusal.last_seen >= cutoff)
+                             .order_by(LegacyTokenRefusal.reason))
+            return {reason: count for reason, count in rows}
+
+    def _count(self, table: type[LegacyTokenUse | LegacyTokenRefusal], key_column,
+               key: object) -> None:
+        """One more for that key, inserted at 1: one statement, so workers never collide."""
         now = now_utc()
-        bump = (update(LegacyTokenUse).where(LegacyTokenUse.user_id == user_id)
-                .values(count=LegacyTokenUse.count + 1, last_seen=now))
-        for _ in range(2):
-            try:
-                with self.session.begin() as s:
-                    if s.execute(bump).rowcount == 0:
-                        s.add(LegacyTokenUse(user_id=user_id, count=1, last_seen=now))
-                return
-            except IntegrityError:
-                continue  # another worker inserted it first: bump it instead
+        upsert = upsert_for(self.engine)(table).values(
+            {key_column.key: key, "count": 1, "last_seen": now})
+        with self.session.begin() as s:
+            s.execute(upsert.on_conflict_do_update(
+                index_elements=[key_column], set_={"count": table.count + 1, "last_seen": now}))
 
     def legacy_use_since(self, since: timedelta) -> tuple[int, int, datetime | None]:
         """(users who used a legacy token in that time, their uses, the last use ever)."""

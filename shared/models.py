@@ -75,3 +75,15 @@ class LegacyTokenUse(Base):
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     last_seen: Mapped[datetime] = mapped_column(DateTime, default=now_utc)
+
+
+class LegacyTokenRefusal(Base):
+    """v2's cut-over bridge: legacy tokens it refused (spent, revoked, expired, forged...), per
+    reason, apart from the uses, so that an old token nobody can use any more does not keep
+    the bridge open."""
+
+    __tablename__ = "legacy_token_refusals"
+
+    reason: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last_seen: Mapped[datetime] = mapped_column(DateTime, default=now_utc)

@@ -4,6 +4,7 @@ Why not Werkzeug's generate_password_hash: Werkzeug 3's default (scrypt) cannot 
 Werkzeug the legacy app used to run on, and the two apps must verify each other's users.
 """
 
+import unicodedata
 from typing import TypedDict
 
 from argon2 import PasswordHasher
@@ -28,9 +29,21 @@ class Passwords:
         self._dummy_hash = self.hasher.hash("not a real password, only for timing")
 
     def hash(self, password: str) -> str:
-        return self.hasher.hash(password)
+        return self.hasher.hash(normalized(password))
 
-    def verify(self, password_hash: str, password: str) -> bool:
+    def check(self, password_hash: str, password: str) -> tuple[bool, bool]:
+        """(whether the password is right, whether to store a new hash of it).
+
+        The NFKC form is checked first. A hash made before passwords were normalized, from a
+        password that NFKC changes, is still accepted once, and replaced (rehash)."""
+        normal = normalized(password)
+        if self._verify(password_hash, normal):
+            return True, self.needs_rehash(password_hash)
+        if normal != password and self._verify(password_hash, password):
+            return True, True
+        return False, False
+
+    def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return self.hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
@@ -44,6 +57,16 @@ class Passwords:
             return True
 
     def burn_time(self, password: str) -> None:
-        """Spend what a real verify costs, so an unknown username answers as slowly as a
-        wrong password (no user enumeration by timing)."""
-        self.verify(self._dummy_hash, password)
+        """Spend what a wrong password costs (check() verifies twice when NFKC changes the
+        password), so an unknown username answers as slowly as a wrong password (no user
+        enumeration by timing)."""
+        normal = normalized(password)
+        self._verify(self._dummy_hash, normal)
+        if normal != password:
+            self._verify(self._dummy_hash, password)
+
+
+def normalized(password: str) -> str:
+    """NIST SP 800-63B 5.1.1.2: the same password typed on another keyboard or OS (composed or
+    decomposed accents, full-width forms) is the same password."""
+    return unicodedata.normalize("NFKC", password)

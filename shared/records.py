@@ -5,6 +5,8 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+LAST_PLAUSIBLE_IAT = 253402300800  # 10000-01-01T00:00:00Z, as Unix seconds
+
 
 @dataclass(frozen=True)
 class UserRecord:
@@ -14,14 +16,19 @@ class UserRecord:
     created_at: datetime
     tokens_valid_from: datetime
 
-    def to_json(self) -> dict:
-        return {"id": self.id, "username": self.username, "is_admin": self.is_admin}
+    def to_json(self, privileges: bool = True) -> dict:
+        """The record as the API shows it; `is_admin` only to whoever may see privileges (the
+        user, or an admin): to anyone else it says whom to attack."""
+        shown = {"id": self.id, "username": self.username}
+        return {**shown, "is_admin": self.is_admin} if privileges else shown
 
     def issued_this_generation(self, iat: object) -> bool:
         """Whether a token issued at `iat` (its claim: Unix seconds, to the microsecond in
         our tokens) belongs to this account as it is now: not older than the account's
         creation or its last password change. No usable iat: no."""
         if isinstance(iat, bool) or not isinstance(iat, int | float) or not math.isfinite(iat):
+            return False
+        if not 0 <= iat < LAST_PLAUSIBLE_IAT:  # 1e308 overflowed round() below: a 500
             return False
         valid_from = self.tokens_valid_from.replace(tzinfo=UTC).timestamp()
         return round(iat * 1_000_000) >= round(valid_from * 1_000_000)

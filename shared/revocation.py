@@ -4,10 +4,10 @@ that answers, for every protected request, "whose token, and is it revoked?"."""
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, delete, exists, literal, select
+from sqlalchemy import bindparam, case, delete, exists, literal, select
 from sqlalchemy.exc import IntegrityError
 
-from shared.database import storable_id
+from shared.database import storable_id, upsert_for
 from shared.models import RevokedToken, User, now_utc
 from shared.records import UserRecord, user_record
 from shared.users import USER_COLUMNS, StoreBase
@@ -27,14 +27,29 @@ def _expires_at(exp: int) -> datetime:
     return datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
 
 
+def _revoking(insert, rows: list[dict]):
+    """Two workers logging out the same login at once both insert the same jti (a merge,
+    SELECT then INSERT, made that a 500 on PostgreSQL). An entry only ever lives longer: a
+    revocation is never shortened by a later one."""
+    statement = insert(RevokedToken).values(rows)
+    later = case((statement.excluded.expires_at > RevokedToken.expires_at,
+                  statement.excluded.expires_at), else_=RevokedToken.expires_at)
+    return statement.on_conflict_do_update(index_elements=[RevokedToken.jti],
+                                           set_={"expires_at": later})
+
+
 class RevocationStore(StoreBase):
     def revoke(self, tokens: Iterable[tuple[str, int]]) -> None:
         """Revoke (jti, exp) pairs, exp as in the token (Unix seconds). Entries whose token
         has expired anyway are pruned here, so the table stays as small as the live tokens."""
+        rows: dict[str, datetime] = {}
+        for jti, exp in tokens:
+            rows[jti] = max(_expires_at(exp), rows.get(jti, datetime.min))
         with self.session.begin() as s:
             s.execute(delete(RevokedToken).where(RevokedToken.expires_at < now_utc()))
-            for jti, exp in tokens:
-                s.merge(RevokedToken(jti=jti, expires_at=_expires_at(exp)))
+            if rows:
+                s.execute(_revoking(upsert_for(self.engine),
+                                    [{"jti": jti, "expires_at": at} for jti, at in rows.items()]))
 
     def revoke_once(self, jti: str, exp: int) -> bool:
         """Revoke one token id unless it is revoked already; False then. A plain INSERT: of

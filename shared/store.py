@@ -38,13 +38,15 @@ class Store(UserStore, ItemStore, RevocationStore, LegacyUseStore):
         max_login_failures: int = 10,
         max_client_failures: int = 100,
         failure_window: timedelta = timedelta(minutes=15),
+        max_registrations_per_client: int = 50,
     ):
         self.url = url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
         self.engine = make_engine(self.url)
         self.session = sessionmaker(self.engine, expire_on_commit=False)
         self.passwords = Passwords(cheap_for_tests=cheap_hashing_for_tests)
         self.throttle = LoginThrottle(self.session, per_account=max_login_failures,
-                                      per_client=max_client_failures, window=failure_window)
+                                      per_client=max_client_failures, window=failure_window,
+                                      registrations_per_client=max_registrations_per_client)
 
     def init_schema(self) -> None:
         """Create missing tables. Several processes may start at once on a new store (two

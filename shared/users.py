@@ -33,9 +33,15 @@ class StoreBase:
 
 
 class UserStore(StoreBase):
-    def register(self, username: object, password: object) -> UserRecord:
+    def register(self, username: object, password: object,
+                 client: str | None = None) -> UserRecord:
+        """A new account. `client`: the address a registration over the network came from,
+        counted (before the hash it costs: a CPU lever otherwise) per address; None for the
+        CLI, tests and scripts."""
         name = validation.clean_username(username)
         secret = validation.clean_password(password)
+        if client is not None:
+            self.throttle.reserve_registration(client)
         now = now_utc()
         row = User(
             username=name,
@@ -62,20 +68,20 @@ class UserStore(StoreBase):
         successful login with outdated hash parameters rehashes the password."""
         key = _key(username)
         secret = validation.login_password(password)
-        self.throttle.refuse_if_throttled(key, client)
+        self.throttle.reserve_login(key, client)
         with self.session() as s:
             row = s.scalar(select(User).where(User.username_key == key))
         if row is None:
             self.passwords.burn_time(secret)
-            self.throttle.record_failure(key, client)
             return None
-        if not self.passwords.verify(row.password_hash, secret):
-            self.throttle.record_failure(key, client)
+        right, rehash = self.passwords.check(row.password_hash, secret)
+        if not right:
             return None
-        self.throttle.forget_failures(key, client)
-        if self.passwords.needs_rehash(row.password_hash):
+        self.throttle.login_succeeded(key, client)
+        if rehash:
             with self.session.begin() as s:
-                s.execute(update(User).where(User.id == row.id)
+                s.execute(update(User).where(User.id == row.id,
+                                             User.password_hash == row.password_hash)
                           .values(password_hash=self.passwords.hash(secret)))
         return user_record(row)
 
@@ -93,21 +99,29 @@ class UserStore(StoreBase):
         if found is None:
             raise NotFound("User not found.")
         key, current_hash = found
-        self.throttle.refuse_if_throttled(key, client)
-        if not self.passwords.verify(current_hash, old):
-            self.throttle.record_failure(key, client)
+        self.throttle.reserve_login(key, client)
+        if not self.passwords.check(current_hash, old)[0]:
             raise InvalidCredentials(
                 "The old password is wrong. Send your current password as 'old_password'.")
+        self.throttle.login_succeeded(key, client)
+        new_hash = self.passwords.hash(new)
         with self.session.begin() as s:
             # Only if the hash is still the one just verified: of two concurrent changes
             # with the same old password, one wins and the other is told to retry.
             changed = s.execute(
                 update(User)
                 .where(User.id == user_id, User.password_hash == current_hash)
-                .values(password_hash=self.passwords.hash(new), tokens_valid_from=now_utc())
+                .values(password_hash=new_hash, tokens_valid_from=now_utc())
             ).rowcount
         if not changed:
             raise InvalidCredentials("The password changed meanwhile. Log in again.")
+        # Again, now that the new hash is committed. A login that read the old hash read it
+        # before that commit, so it began (and dated its token) before this instant; the
+        # cut-off set above, taken before the commit, could be later than such a login's
+        # start. Only while the hash is ours: a later change keeps its own cut-off.
+        with self.session.begin() as s:
+            s.execute(update(User).where(User.id == user_id, User.password_hash == new_hash)
+                      .values(tokens_valid_from=now_utc()))
         user = self.get_user(user_id)
         if user is None:  # deleted meanwhile
             raise NotFound("User not found.")

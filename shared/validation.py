@@ -60,8 +60,13 @@ def username_key(name: str) -> str:
 
 
 def clean_password(value: Any) -> str:
-    # Passwords are never normalized or trimmed: what the user typed is what is hashed.
-    return _text(value, "password", PASSWORD_MAX, PASSWORD_MIN)
+    """A new password: NFKC-normalized (shared/passwords.py says why), never trimmed; its
+    length bounds hold for the normalized form, which is what is hashed."""
+    password = unicodedata.normalize("NFKC", _text(value, "password", PASSWORD_MAX, 0))
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise ValidationError(
+            f"'password' must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long.")
+    return password
 
 
 def login_password(value: Any) -> str:

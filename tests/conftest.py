@@ -1,6 +1,7 @@
 import secrets
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,24 @@ def db_url(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def secret_key() -> str:
     return secrets.token_hex(32)
+
+
+def racing(*jobs: Callable[[], object]) -> list[object]:
+    """Run the jobs at once (a barrier releases them together): each one's result, or the
+    exception it raised (the test says which outcomes are allowed)."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[object] = [None] * len(jobs)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = jobs[i]()
+        except Exception as e:
+            results[i] = e
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    return results

@@ -7,6 +7,9 @@ so logging out with either token ends the whole login: the refresh token, and ev
 token minted from it by /refresh.
 """
 
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
 from flask import current_app, g
 from flask_jwt_extended import get_jti, get_jwt
 
@@ -15,6 +18,12 @@ from api_common import current_store
 
 def login_claims(refresh_jti: str) -> dict:
     return {"refresh_jti": refresh_jti}
+
+
+def lifetime_until(configured: timedelta | Literal[False], end: datetime) -> timedelta:
+    """A token lifetime (JWT_*_TOKEN_EXPIRES; False: never expires) that ends by `end`."""
+    left = max(end - datetime.now(UTC), timedelta(seconds=1))
+    return min(configured, left) if configured else left
 
 
 def jti_of(token: str) -> str:

@@ -9,21 +9,31 @@ and the two lines of app.py that name it. Open only with both settings:
 While open, `Authorization: JWT <Flask-JWT token>` counts as a non-fresh access token of its
 user (never past its own exp nor the grace end; admin rights from the store); `JWT <v2 token>`
 works too; POST /auth is Flask-JWT's login, answering a v2 access token; POST /token/exchange
-trades a legacy token, once, for a v2 login (RFC 8693).
+trades a legacy token, once, for a v2 login (RFC 8693) that ends at the grace end at the
+latest: a legacy token never buys time past the window.
 """
 
 import os
 from datetime import UTC, datetime, timedelta
 
 import jwt
-from flask import Flask, current_app, request
-from flask_jwt_extended import create_access_token, create_refresh_token
+from flask import Flask, current_app, g, request
+from flask_jwt_extended import create_access_token, create_refresh_token, get_jwt
 from flask_restful import Api, Resource
 
-from api_common import ApiError, client_address, current_store, json_body, token_error
-from shared import ConfigError, UserRecord
+from api_common import (
+    ApiError,
+    client_address,
+    current_store,
+    json_body,
+    parsed_json,
+    token_error,
+    token_issued_at,
+)
+from api_common.limits import check_json, token_problem
+from shared import ConfigError, UserRecord, ValidationError
 from shared.signing_keys import weakness
-from v2_jwt_extended.blocklist import jti_of, login_claims
+from v2_jwt_extended.blocklist import jti_of, lifetime_until, login_claims
 
 # Legacy means exactly what Flask-JWT 0.3.2 issues: anything looser would let whoever holds
 # the old key mint fresh or refresh tokens.
@@ -56,6 +66,7 @@ def init_bridge(app: Flask, api: Api) -> None:
         raise ConfigError(f"LEGACY_JWT_SECRET_KEY refused: {reason}.")
     app.config["LEGACY_TOKENS_UNTIL"] = _parse_instant(until)
     app.before_request(translate_legacy_header)
+    app.after_request(count_legacy_use)
     api.add_resource(LegacyAuth, "/auth")
     api.add_resource(TokenExchange, "/token/exchange")
 
@@ -77,6 +88,8 @@ def grace_end() -> datetime:
 def verify_legacy(token: str) -> dict:
     """The claims of a valid Flask-JWT token, checked as Flask-JWT did (HS256 only, exp, iat
     and nbf required, 10 s leeway) with the legacy key, and by shape; else LegacyTokenError."""
+    if problem := token_problem(token):
+        raise LegacyTokenError("invalid_token", problem)
     try:
         header = jwt.get_unverified_header(token)
         claims = jwt.decode(token, current_app.config["LEGACY_JWT_SECRET_KEY"],
@@ -100,14 +113,18 @@ def legacy_jti(claims: dict) -> str:
 
 
 def mint_from_legacy(user: UserRecord, claims: dict) -> str:
-    """A non-fresh v2 access token standing for the legacy one: its jti (so that logout and
-    exchange revoke exactly it), its iat (so that a password change ends it), and an expiry
-    no later than its own nor the grace end."""
-    ends = min(datetime.fromtimestamp(claims["exp"] + LEGACY_LEEWAY, UTC), grace_end())
+    """A non-fresh v2 access token standing for the legacy one, for this request only: its
+    jti (so that logout and exchange revoke exactly it), its iat (so that a password change
+    ends it), and its expiry (legacy exp + leeway), which a logout's revocation then lasts
+    until. (Capped at the grace end, the revocation ended there, and a longer window at the
+    next start brought a logged-out token back.) The grace end is checked on every request
+    (verify_legacy). iat: Flask-JWT allows a legacy iat 10 s ahead; v2 allows none, so the
+    minted token is dated no later than now (earlier only makes a password change end it)."""
+    lives = datetime.fromtimestamp(claims["exp"] + LEGACY_LEEWAY, UTC) - datetime.now(UTC)
     return create_access_token(
-        identity=user, fresh=False, expires_delta=max(ends - datetime.now(UTC),
-                                                      timedelta(seconds=1)),
-        additional_claims={"jti": legacy_jti(claims), "iat": claims["iat"]})
+        identity=user, fresh=False, expires_delta=max(lives, timedelta(seconds=1)),
+        additional_claims={"jti": legacy_jti(claims),
+                           "iat": min(claims["iat"], token_issued_at())})
 
 
 def translate_legacy_header():
@@ -127,15 +144,36 @@ def translate_legacy_header():
         claims = verify_legacy(token)
     except LegacyTokenError as e:
         if e.code == "token_expired":  # its own exp, or the grace window's end
+            current_store.record_legacy_refusal(f"legacy_{e.detail}")
             return token_error("token_expired", says=f"legacy_{e.detail}")
-        return token_error(e.code, e.detail)
+        return token_error(e.code, e.detail)  # not signed with the legacy key: not counted
     user = current_store.get_user(claims["identity"])
     if user is None:
+        current_store.record_legacy_refusal("user_not_found")
         return token_error("user_not_found")
-    current_store.record_legacy_use(user.id)
+    g.legacy_use = (legacy_jti(claims), user.id)
     # Werkzeug reads the environ live: Flask-JWT-Extended sees the minted token.
     request.environ["HTTP_AUTHORIZATION"] = f"Bearer {mint_from_legacy(user, claims)}"
     return None
+
+
+def count_legacy_use(response):
+    """after_request: a legacy token counts as used only once Flask-JWT-Extended accepted
+    what it was translated to (a logged-out or pre-password-change token is refused after
+    translation, and must not keep `python -m shared bridge` above zero)."""
+    jti, user_id = g.pop("legacy_use", (None, None))
+    if jti is None:
+        return response
+    try:
+        accepted = get_jwt().get("jti") == jti
+    except RuntimeError:  # no token verified: a public route, or the token was refused
+        accepted = False
+    if accepted:
+        current_store.record_legacy_use(user_id)
+    elif response.status_code == 401:
+        refused = response.get_json(silent=True) or {}
+        current_store.record_legacy_refusal(str(refused.get("error", "refused")))
+    return response
 
 
 class LegacyAuth(Resource):
@@ -160,7 +198,10 @@ class TokenExchange(Resource):
     """RFC 8693: a legacy token, spent once, for a v2 login (non-fresh access + refresh)."""
 
     def post(self):
-        form = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+        try:  # JSON within the limits; a form too (a lone surrogate can reach it as JSON)
+            form = parsed_json() if request.is_json else check_json(request.form.to_dict())
+        except ValidationError as e:
+            raise _grant_error("invalid_request", e.message) from None
         if not isinstance(form, dict):
             raise _grant_error("invalid_request", "Send a form (or a JSON object).")
         if form.get("grant_type") != GRANT_TOKEN_EXCHANGE:
@@ -181,11 +222,14 @@ class TokenExchange(Resource):
                                                  int(claims["exp"]) + LEGACY_LEEWAY)):
             raise _grant_error("invalid_grant", "The subject_token was spent, revoked, or its "
                                "account changed: log in at POST /login.")
-        refresh_token = create_refresh_token(identity=user)
-        access_token = create_access_token(identity=user, fresh=False,
+        # Both end at the grace end at the latest (and /refresh never outlives its refresh
+        # token): a 5-minute legacy token does not become a 30-day login past the window.
+        config = current_app.config
+        refresh_token = create_refresh_token(identity=user, expires_delta=lifetime_until(
+            config["JWT_REFRESH_TOKEN_EXPIRES"], grace_end()))
+        lifetime = lifetime_until(config["JWT_ACCESS_TOKEN_EXPIRES"], grace_end())
+        access_token = create_access_token(identity=user, fresh=False, expires_delta=lifetime,
                                            additional_claims=login_claims(jti_of(refresh_token)))
-        lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
         return {"access_token": access_token, "refresh_token": refresh_token,
                 "issued_token_type": "urn:ietf:params:oauth:token-type:access_token",
-                "token_type": "Bearer",
-                "expires_in": int(lifetime.total_seconds()) if lifetime else None}
+                "token_type": "Bearer", "expires_in": int(lifetime.total_seconds())}

@@ -1,6 +1,13 @@
 """The rules every robustness case checks, whatever it sends."""
 
+import re
+
 from sidebyside.clients import Exchange
+
+# RFC 6750 §3: error_description's characters; and no header value carries anything but
+# printable ASCII (attacker text never reaches a header).
+DESCRIPTION = re.compile(r'error_description="([\x20\x21\x23-\x5b\x5d-\x7e]*)"')
+PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
 
 ERROR_CODES = {
     "authorization_required", "invalid_token", "token_expired", "fresh_token_required",
@@ -25,8 +32,11 @@ def check_answer(ex: Exchange) -> None:
     assert ex.headers.get("X-Content-Type-Options") == "nosniff", context
     assert ex.headers.get("Cache-Control") == "no-store", context
     if ex.status == 401:
-        assert ex.headers.get("WWW-Authenticate", "").startswith(
-            ("JWT realm=", "Bearer realm=")), context
+        challenge = ex.headers.get("WWW-Authenticate", "")
+        assert challenge.startswith(("JWT realm=", "Bearer realm=")), context
+        assert PRINTABLE_ASCII.fullmatch(challenge), context
+        if "error_description" in challenge:
+            assert DESCRIPTION.search(challenge), context
 
 
 def outcome(ex: Exchange) -> str:

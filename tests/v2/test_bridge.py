@@ -2,7 +2,10 @@
 Flask-JWT makes them (sidebyside/tokens.py), signed with the legacy key. tests/security/
 test_cutover.py replays real v1 tokens against live servers."""
 
+import os
 import secrets
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +13,7 @@ import pytest
 
 from shared import ConfigError
 from sidebyside.tokens import decode_unverified, hs256, sign, v1_claims, v2_claims
+from tests.conftest import REPO
 from tests.contract.conftest import PASSWORD, Api, make_app
 
 EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
@@ -90,6 +94,44 @@ def test_uses_are_recorded_per_user(api: Api):
     assert (users, uses) == (2, 3) and last is not None
 
 
+def test_only_accepted_legacy_tokens_count_as_uses_refused_ones_apart(api: Api):
+    """W10: a spent token (logged out, or from before a password change) was refused and
+    still counted as a use, keeping the operator's statistic above zero for ever."""
+    name, user_id = api.register()
+    spent, changed_away = legacy(user_id), legacy(user_id, age=1)
+    assert call(api, "POST", "/logout", spent).status_code == 200  # a use: accepted
+    body = {"old_password": PASSWORD, "new_password": "another password"}
+    assert api.call("PUT", f"/user/{user_id}/password", token=api.login(name),
+                    json=body).status_code == 200
+    before = api.store.legacy_use_since(timedelta(hours=24))[:2]
+    for _ in range(3):  # next: the spent tokens keep coming
+        assert err(call(api, "GET", "/items", spent)) == (401, "token_revoked")
+        assert err(call(api, "GET", "/items", changed_away)) == (401, "token_revoked")
+    assert call(api, "GET", "/items", legacy(user_id, key=secrets.token_hex(32))).status_code \
+        == 401  # not signed with the legacy key: not a legacy token, not counted at all
+    assert api.store.legacy_use_since(timedelta(hours=24))[:2] == before == (1, 1)
+    assert api.store.legacy_refusals_since(timedelta(hours=24)) == {"token_revoked": 6}
+    shown = subprocess.run([sys.executable, "-m", "shared", "bridge"], cwd=REPO, text=True,
+                           env={**os.environ, "DATABASE_URL": api.store.url},
+                           capture_output=True, check=True).stdout
+    assert "1 user(s), 1 use(s)" in shown
+    assert "refused legacy tokens in the last 24 h: 6 (token_revoked 6)" in shown
+
+
+def test_a_logged_out_legacy_token_stays_out_when_the_window_is_extended(db_url, secret_key):
+    """W8: the revocation ended at the first grace end; restarted with a later one, the
+    logged-out token worked again, and could be exchanged."""
+    first = bridged(db_url, secret_key, open_for=2)
+    _, user_id = first.register()
+    token = legacy(user_id, lifetime=600)
+    assert call(first, "POST", "/logout", token).status_code == 200
+    time.sleep(2.5)  # past the first grace end
+    first.store.revoke([])  # and a prune of whatever has expired since
+    extended = bridged(db_url, secret_key, open_for=3600)  # the restart, a later grace end
+    assert err(call(extended, "GET", "/items", token)) == (401, "token_revoked")
+    assert err(exchange(extended, token)) == (400, "invalid_grant")
+
+
 @pytest.mark.parametrize(("name", "forge"), [
     ("other key", lambda uid: legacy(uid, key=secrets.token_hex(32))),
     ("v2's own key", lambda uid: hs256(v1_claims(uid), "")),  # replaced below
@@ -123,21 +165,46 @@ def test_expired_inside_the_leeway_works_outside_it_says_log_in_again(api: Api):
     assert "Log in again at POST /login" in outside.get_json()["message"]
 
 
-def test_a_minted_token_never_outlives_its_legacy_token_nor_the_window(db_url, secret_key):
-    api = bridged(db_url, secret_key, open_for=120)
+def test_nothing_a_legacy_token_buys_outlives_the_window(db_url, secret_key):
+    """The exchange's v2 login, and access tokens refreshed from it, end at the grace end at
+    the latest: a day-long (or 5-minute) legacy token never becomes a 30-day login."""
+    api = bridged(db_url, secret_key, open_for=3)
     _, user_id = api.register()
-    api.store.create_item("chair", 1)
     day_long = legacy(user_id, lifetime=86_400)
+    ends = time.time() + 3
     exchanged = exchange(api, legacy(user_id, lifetime=86_400, age=1)).get_json()
-    assert exchanged["expires_in"] == 900  # the v2 login it buys is an ordinary one
-    # the bridge's own minted token is internal; what a client sees is its lifetime:
+    assert exchanged["expires_in"] <= 3
+    for token in (exchanged["access_token"], exchanged["refresh_token"]):
+        assert decode_unverified(token)[1]["exp"] <= ends + 1
+    refreshed = api.call("POST", "/refresh", token=exchanged["refresh_token"])
+    assert decode_unverified(refreshed.get_json()["access_token"])[1]["exp"] <= ends + 1
     assert call(api, "GET", "/items", day_long).status_code == 200
-    with api.app.test_request_context(headers={"Authorization": f"JWT {day_long}"}):
+    time.sleep(max(0.0, ends + 1.1 - time.time()))
+    # next: past the window, every one of them is refused
+    assert err(api.call("POST", "/refresh", token=exchanged["refresh_token"])) == (
+        401, "token_expired")
+    assert err(api.call("GET", "/items", token=exchanged["access_token"])) == (
+        401, "token_expired")
+    assert err(call(api, "GET", "/items", day_long)) == (401, "token_expired")
+
+
+def test_the_minted_token_is_dated_no_later_than_now_and_ends_with_its_legacy_token(
+        api: Api):
+    """Flask-JWT allows an iat 10 s ahead (v1 and v2 clocks differ); the minted token must
+    then still be accepted by v2, which allows none. Its exp is the legacy token's own (plus
+    leeway): a logout's revocation lasts that long, whatever the grace end."""
+    _, user_id = api.register()
+    claims = v1_claims(user_id)  # issued 5 s "in the future" by a v1 whose clock is ahead:
+    ahead = hs256({**claims, "iat": claims["iat"] + 5, "nbf": claims["nbf"] + 5}, LEGACY_KEY)
+    assert call(api, "GET", "/items", ahead).status_code == 200
+    assert call(api, "GET", f"/user/{user_id}", ahead).status_code == 200
+    with api.app.test_request_context(headers={"Authorization": f"JWT {ahead}"}):
         from v2_jwt_extended.bridge import mint_from_legacy, verify_legacy
 
-        claims = verify_legacy(day_long)
+        claims = verify_legacy(ahead)
         minted = decode_unverified(mint_from_legacy(api.store.get_user(user_id), claims))[1]
-    assert minted["exp"] <= time.time() + 121 and minted["fresh"] is False
+    assert minted["iat"] <= time.time() and minted["fresh"] is False
+    assert minted["exp"] >= claims["exp"] + 10
     assert minted["jti"] == f"legacy:{user_id}:{claims['iat']}"
 
 

@@ -8,7 +8,7 @@ from shared import NotFound
 class UserRegister(Resource):
     def post(self):
         body = json_body(("username", "password"))
-        user = current_store.register(body["username"], body["password"])
+        user = current_store.register(body["username"], body["password"], client_address())
         return {"message": "User created successfully.", "id": user.id}, 201
 
 
@@ -18,7 +18,8 @@ class User(Resource):
         user = current_store.get_user(user_id)
         if user is None:
             raise NotFound("User not found.")
-        return user.to_json()
+        # Privileges only to the user or an admin: to others, is_admin names whom to attack.
+        return user.to_json(privileges=user_id == current_identity.id or current_identity.is_admin)
 
     @jwt_required()
     def delete(self, user_id: int):

@@ -1,3 +1,6 @@
+from datetime import UTC, datetime
+
+from flask import current_app
 from flask_jwt_extended import (
     create_access_token,
     create_refresh_token,
@@ -9,13 +12,18 @@ from flask_restful import Resource
 
 from api_common import ApiError, client_address, current_store, json_body
 from shared import NotFound
-from v2_jwt_extended.blocklist import jti_of, login_claims, revoke_current_login
+from v2_jwt_extended.blocklist import (
+    jti_of,
+    lifetime_until,
+    login_claims,
+    revoke_current_login,
+)
 
 
 class UserRegister(Resource):
     def post(self):
         body = json_body(("username", "password"))
-        user = current_store.register(body["username"], body["password"])
+        user = current_store.register(body["username"], body["password"], client_address())
         return {"message": "User created successfully.", "id": user.id}, 201
 
 
@@ -25,7 +33,8 @@ class User(Resource):
         user = current_store.get_user(user_id)
         if user is None:
             raise NotFound("User not found.")
-        return user.to_json()
+        # Privileges only to the user or an admin: to others, is_admin names whom to attack.
+        return user.to_json(privileges=user_id == current_user.id or current_user.is_admin)
 
     @jwt_required(fresh=True)
     def delete(self, user_id: int):
@@ -65,10 +74,15 @@ class UserLogin(Resource):
 class TokenRefresh(Resource):
     @jwt_required(refresh=True)
     def post(self):
-        # Not fresh: a refresh token proves a past login, not a password typed just now.
+        # Not fresh: a refresh token proves a past login, not a password typed just now. Never
+        # outliving the refresh token: what ends the login (its exp) ends its access tokens.
+        refresh = get_jwt()
+        lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
+        if "exp" in refresh:
+            lifetime = lifetime_until(lifetime, datetime.fromtimestamp(refresh["exp"], UTC))
         access_token = create_access_token(
-            identity=current_user, fresh=False, additional_claims=login_claims(get_jwt()["jti"])
-        )
+            identity=current_user, fresh=False, additional_claims=login_claims(refresh["jti"]),
+            expires_delta=lifetime)
         return {"access_token": access_token}
 
 
