@@ -45,3 +45,17 @@ def _(w: World, me: AppClient) -> Exchange:
     token = me.tokens(w.register(me).name, PASSWORD).access
     return me.request("POST", f"/item/fresh{w.run_id}{me.name}", token=token,
                       json_body={"price": 3})
+
+
+@scenario("another_users_record", "protected call",
+          "Read another user's record: no is_admin in it",
+          v1=answer(200), v2=answer(200),
+          lesson="Any logged-in user reads a record; is_admin only shows to the user or an "
+                 "admin (to others it names whom to attack).")
+def _(w: World, me: AppClient) -> Exchange:
+    admin = w.register(me, admin=True)
+    token = me.tokens(w.register(me).name, PASSWORD).access
+    seen = me.request("GET", f"/user/{admin.id}", token=token)
+    if seen.status == 200 and set(seen.json) != {"id", "username"}:
+        raise AssertionError(f"{me.name} shows another user's privileges: {seen.json}")
+    return seen
