@@ -1,5 +1,7 @@
 """Small helpers on LibCST nodes that the rules share."""
 
+import warnings
+
 import libcst as cst
 
 FJE = "flask_jwt_extended"
@@ -17,7 +19,9 @@ def is_fje_module(module: str) -> bool:
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal, else None."""
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
+        with warnings.catch_warnings():  # "\d" in someone's regex is their business
+            warnings.simplefilter("ignore")
+            value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
 
@@ -40,10 +44,8 @@ def config_key(line: cst.SimpleStatementLine) -> str | None:
     statement = line.body[0] if len(line.body) == 1 else None
     if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
         call = statement.value
-        if dotted(call.func).endswith("config.setdefault") and call.args \
-                and isinstance(call.args[0].value, cst.SimpleString):
-            key = call.args[0].value.evaluated_value
-            return key if isinstance(key, str) else None
+        if dotted(call.func).endswith("config.setdefault") and call.args:
+            return string_value(call.args[0].value)
         return None
     if not isinstance(statement, cst.Assign) or len(statement.targets) != 1:
         return None
@@ -51,10 +53,7 @@ def config_key(line: cst.SimpleStatementLine) -> str | None:
     if not (isinstance(target, cst.Subscript) and dotted(target.value).endswith("config")):
         return None
     index = target.slice[0].slice if len(target.slice) == 1 else None
-    if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
-        key = index.value.evaluated_value
-        return key if isinstance(key, str) else None
-    return None
+    return string_value(index.value) if isinstance(index, cst.Index) else None
 
 
 def looks_like_an_int(node: cst.BaseExpression) -> bool:

@@ -1,0 +1,60 @@
+"""jwt_upgrade on the real-code corpus (tests/codemod/corpus/pins.py), when it is here:
+`python -m tests.codemod.corpus` (or `make corpus`) brings it into the ignored corpus/ folder.
+
+Every output compiles, every flask_jwt_extended name it reaches exists in 4.7, no 3.x name,
+loader or setting is left without a TODO of ours at its statement; and FJE's own 3.25.1
+examples, run on 3.25.1 and, upgraded, on 4.7, answer the same, step by step."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sidebyside.servers import REPO, venv_python
+from tests.codemod.corpus.measure import measure
+from tests.codemod.corpus.pins import PINS
+
+CORPUS = REPO / "corpus"
+EXAMPLES = CORPUS / "vimalloc+flask-jwt-extended"
+# FJE 3.25.1's small apps that behave.py can drive (login at /login, a protected view, ...)
+SMALL_APPS = ["simple", "blacklist", "additional_data_in_access_token",
+              "complex_objects_from_tokens", "tokens_from_complex_objects", "refresh_tokens",
+              "token_freshness", "optional_protected_endpoints"]
+BEHAVE = Path(__file__).parent / "corpus" / "behave.py"
+
+
+def present(pin) -> Path:
+    before = CORPUS / pin.repo.replace("/", "+") / "before"
+    if not before.is_dir():
+        pytest.skip(f"{pin.repo} is not in corpus/: run `make corpus` (needs a mirror in "
+                    f"CORPUS_MIRRORS or access to GitHub)")
+    return before
+
+
+@pytest.mark.parametrize("pin", PINS, ids=[p.repo for p in PINS])
+def test_no_silent_miss_in_the_corpus(pin):
+    before = present(pin)
+    row = measure(pin.repo, before / pin.under if pin.under else before,
+                  CORPUS / pin.repo.replace("/", "+") / "after")
+    assert row.files and row.compiles == row.compilable
+    assert row.missing_4x == [] and row.unflagged == []
+
+
+def run(python: Path, folder: Path, module: str) -> list[str]:
+    done = subprocess.run([str(python), str(BEHAVE), str(folder), module], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+@pytest.mark.parametrize("module", SMALL_APPS)
+def test_fje_examples_upgraded_behave_on_4x_as_on_3x(module):
+    pin = PINS[0]
+    before = present(pin) / pin.under
+    after = CORPUS / pin.repo.replace("/", "+") / "after"
+    if not (after / f"{module}.py").exists():
+        measure(pin.repo, before, after)
+    on_3x = run(venv_python("fje3"), before, module)
+    assert len(on_3x) >= 8 and any('200, {"access_token"' in line for line in on_3x)
+    on_4x = run(venv_python("v2"), after, module)
+    assert on_4x == on_3x
