@@ -107,7 +107,9 @@ class UserStore(StoreBase):
         new_hash = self.passwords.hash(new)
         with self.session.begin() as s:
             # Only if the hash is still the one just verified: of two concurrent changes
-            # with the same old password, one wins and the other is told to retry.
+            # with the same old password, one wins and the other is told to retry. The new
+            # generation starts with the new hash, so that even a crash before the second
+            # statement below leaves no old token valid.
             changed = s.execute(
                 update(User)
                 .where(User.id == user_id, User.password_hash == current_hash)
