@@ -25,6 +25,7 @@ class UpgradeBase(cst.CSTTransformer):
         self.imported: set[tuple[str, str | None]] = set()  # (name, alias) kept so far
         self.flask_jwt: set[str] = set()  # local names imported from flask_jwt
         self.safe_str_cmp: set[str] = set()
+        self.url_quote: set[str] = set()  # local names of werkzeug's url_quote, now quote
         self.managers: set[str] = set()  # local names bound to flask_jwt_extended's JWTManager()
         self.lookalike = False  # imports a look-alike library (quart_jwt_extended, ...)
         self.registered: dict[str, set[str]] = {}  # function -> loaders it is registered with
@@ -103,6 +104,11 @@ class UpgradeBase(cst.CSTTransformer):
             todos = self.frames.pop()
             if isinstance(result, cst.RemovalSentinel):
                 self.carried[-1].extend(todos)
+            elif isinstance(result, cst.FlattenSentinel) and todos:  # one line became several
+                first, *rest = result.nodes
+                if isinstance(first, STATEMENTS):
+                    result = cst.FlattenSentinel([first.with_changes(leading_lines=merge(
+                        first.leading_lines, comments(todos))), *rest])
             elif isinstance(result, STATEMENTS):
                 todos, self.carried[-1] = [*self.carried[-1], *todos], []
                 if todos:

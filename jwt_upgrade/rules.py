@@ -37,6 +37,17 @@ RULES = {
     "FJE111": "a 3.x name that does not exist in 4.x, in a place no rule rewrites",
     "FJE112": "one callback for loaders that 4.x calls with different arguments",
     "FJE201": "Flask-JWT code: migrate it (not a rename)",
+    # Flask 2.0 / Werkzeug 2.0 -> Flask 3.1 / Werkzeug 3.1, met on the same upgrade (flask.py)
+    "FLK001": "from flask import escape, Markup -> from markupsafe import ...",
+    "FLK002": "werkzeug.urls.url_quote(s) -> urllib.parse.quote(s, safe='/:'), url_quote_plus",
+    "FLK003": "werkzeug.wrappers.BaseResponse/BaseRequest -> Response/Request",
+    "FLK004": "send_file(attachment_filename=, cache_timeout=, add_etags=) -> download_name=, "
+              "max_age=, etag=; send_from_directory(filename=) -> path=",
+    "FLK101": "before_first_request is gone (Flask 2.3)",
+    "FLK102": "_request_ctx_stack / _app_ctx_stack are gone (Flask 3.0)",
+    "FLK103": "json_encoder / JSONEncoder are gone (Flask 2.3): a JSON provider",
+    "FLK104": "other removed Flask/Werkzeug names (werkzeug.urls, safe_join, ...)",
+    "FLK105": "JSON_* and ENV settings are ignored since Flask 2.3",
 }
 
 # 3.x decorator name -> the keyword that jwt_required() takes instead (None: bare).
@@ -110,6 +121,15 @@ TODO = {
     "FJE112": "4.x calls these loaders with different arguments: one function per loader",
     "FJE201": f"Flask-JWT, not Flask-JWT-Extended: a migration, not a rename ({NOTES})",
 }
+FLASK_TODO = {
+    "ctx_stack": "flask.g for your own data, flask.globals.request_ctx / app_ctx for the "
+                 "contexts themselves",
+    "json": "a JSON provider: subclass flask.json.provider.DefaultJSONProvider and set app.json = "
+            "YourProvider(app) (its default() is what JSONEncoder.default was)",
+}
+TODO["FLK101"] = ("before_first_request is gone since Flask 2.3: run it once where the app is "
+                  "created (with app.app_context(): ...) or guard a before_request with a flag")
+
 # Flask-JWT names worth a TODO where they are used, and what replaces each.
 FLASK_JWT_USES = {
     "JWT": f"JWT(app, authenticate, identity) -> JWTManager(app), your own POST /login and "

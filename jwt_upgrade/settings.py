@@ -53,7 +53,7 @@ class SettingsRules(UpgradeBase):
             key = statement.targets[0].target.value  # class Config: JWT_... = ...
         if self.removed(key, value):
             return cst.RemoveFromParent()
-        return updated
+        return super().leave_SimpleStatementLine(original, updated)
 
     def leave_Dict(self, original: cst.Dict, updated: cst.Dict) -> cst.Dict:
         kept = [e for e in updated.elements if not (
