@@ -148,14 +148,24 @@ def test_the_librarys_refresh_default_is_30_days():
     assert claims["exp"] - claims["iat"] == 30 * 24 * 3600
 
 
-def test_an_int_identity_is_a_422_response_on_every_use():
+@pytest.mark.parametrize(("options", "kind"), [
+    ({}, "access"), ({"optional": True}, "access"), ({"fresh": True}, "access"),
+    ({"refresh": True}, "refresh"), ({"verify_type": False}, "refresh")])
+def test_an_int_identity_is_a_422_response_on_every_use(options, kind):
+    """Every kind of protected view (required, optional, fresh, refresh, logout's
+    verify_type=False), with the token it takes: the same 422."""
     app = bare()
     JWTManager(app)
-    app.add_url_rule("/p", view_func=jwt_required()(lambda: "ok"))
-    with app.app_context():
-        int_token = create_access_token(identity=1)  # encodes without a word
-    answer = app.test_client().get("/p", headers={"Authorization": f"Bearer {int_token}"})
+    app.add_url_rule("/p", view_func=jwt_required(**options)(lambda: "ok"))
+    with app.app_context():  # both encode without a word
+        int_token = (create_access_token(identity=1, fresh=True) if kind == "access"
+                     else create_refresh_token(identity=1))
+        str_token = (create_access_token(identity="1", fresh=True) if kind == "access"
+                     else create_refresh_token(identity="1"))
+    client = app.test_client()
+    answer = client.get("/p", headers={"Authorization": f"Bearer {int_token}"})
     assert (answer.status_code, answer.get_json()) == (422, {"msg": "Subject must be a string"})
+    assert client.get("/p", headers={"Authorization": f"Bearer {str_token}"}).status_code == 200
 
 
 # --- bare @jwt_required on the course's Flask-RESTful Resources ---------------------------
@@ -313,3 +323,42 @@ def test_verify_jwt_in_request_takes_fresh_and_refresh_too():
     with app.test_request_context(headers={"Authorization": f"Bearer {stale}"}), \
             pytest.raises(WrongTokenError):
         verify_jwt_in_request(refresh=True)
+
+
+# --- the 3.x names that are an ImportError on 4.7 -------------------------------------------
+
+REMOVED_3X_FUNCTIONS = ["verify_jwt_in_request_optional", "verify_fresh_jwt_in_request",
+                        "verify_jwt_refresh_token_in_request", "get_raw_jwt"]
+
+
+@pytest.mark.parametrize("name", REMOVED_3X_FUNCTIONS)
+def test_a_removed_3x_function_is_an_import_error_on_4x(name):
+    with pytest.raises(ImportError, match=f"cannot import name '{name}' from 'flask_jwt_extended'"):
+        exec(f"from flask_jwt_extended import {name}", {})
+
+
+def test_the_removed_functions_exist_on_3_25_1():
+    got = on_fje3(f"""
+import json, flask_jwt_extended
+print(json.dumps({{name: callable(getattr(flask_jwt_extended, name, None))
+                  for name in {REMOVED_3X_FUNCTIONS!r}}}))
+""")
+    assert got == dict.fromkeys(REMOVED_3X_FUNCTIONS, True)
+
+
+def test_get_raw_jwt_outside_a_protected_view_is_empty_on_3_25_1():
+    """The 3.x half of the row; the 4.x half (get_jwt() raises RuntimeError) is
+    tests/v2/test_migration_api.py::test_get_jwt_outside_a_protected_view_raises."""
+    got = on_fje3(FJE3_APP + """
+from flask_jwt_extended import get_raw_jwt
+with app.test_request_context("/"):
+    in_request = get_raw_jwt()
+with app.app_context():
+    in_app = get_raw_jwt()
+print(json.dumps({"in_request": in_request, "in_app": in_app}))
+""")
+    assert got == {"in_request": {}, "in_app": {}}
+    app = bare()
+    JWTManager(app)
+    with app.test_request_context("/"), pytest.raises(RuntimeError):
+        get_jwt()
