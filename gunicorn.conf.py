@@ -22,7 +22,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "64"))
 timeout = 30  # a worker silent this long is restarted
 graceful_timeout = 30
 keepalive = 5  # seconds an idle keep-alive connection may hold a slot
-# Request size limits. Past them gunicorn answers by itself (HTML 400/431, not the apps' JSON),
+# Request size limits. Past them gunicorn answers by itself (HTML 414 for the request line, 431
+# for header fields; not the apps' JSON: tests/v2/test_server_limits.py),
 # so they sit where the apps' own limits are: 64 KiB bodies and headers (a token that long is
 # already an invalid_token from the app), the longest request line gunicorn allows.
 limit_request_line = 8190
