@@ -1,7 +1,9 @@
 """Password hashing: argon2id with the OWASP minimum (m=19 MiB, t=2, p=1).
 
-Why not Werkzeug's generate_password_hash: Werkzeug 3's default (scrypt) cannot be read by the
-Werkzeug the legacy app used to run on, and the two apps must verify each other's users.
+Why not Werkzeug's generate_password_hash: argon2id is OWASP's first choice, Werkzeug 3's
+default (scrypt:32768:8:1) sits below OWASP's scrypt parameters, and this package imports no
+Werkzeug at all. (Not because the legacy stack could not read scrypt: it runs Werkzeug 3.1
+too, tests/v1/test_fact_check.py::test_the_v1_stacks_werkzeug_reads_werkzeug_3s_scrypt_hashes.)
 """
 
 import unicodedata
