@@ -50,8 +50,10 @@ class _Exports(cst.CSTVisitor):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module = self.project.resolve(dotted(node.module) if node.module else "",
                                       len(node.relative), self.here)
-        if is_fje_module(module):
-            known = {n: f"flask_jwt_extended.{n}" for n in _star_names()}
+        if is_fje_module(module):  # any name imported from it; a star brings the public ones
+            names = _star_names(module) if isinstance(node.names, cst.ImportStar) \
+                else [dotted(a.name) for a in node.names]
+            known = {n: f"flask_jwt_extended.{n}" for n in names}
         elif module == "werkzeug.security":
             known = {"safe_str_cmp": WERKZEUG_SAFE_STR_CMP}
         else:
@@ -73,10 +75,10 @@ class _Exports(cst.CSTVisitor):
         self.visit_Decorator(cst.Decorator(decorator=node.func))
 
 
-def _star_names() -> list[str]:
-    from jwt_upgrade.surface import PUBLIC_3X  # the 3.x names a star import brings
+def _star_names(module: str) -> list[str]:
+    from jwt_upgrade.surface import EXCEPTIONS_3X, PUBLIC_3X  # what a 3.x star import brings
 
-    return list(PUBLIC_3X)
+    return list(EXCEPTIONS_3X if module.endswith(".exceptions") else PUBLIC_3X)
 
 
 def scan(files: list[Path]) -> Project:
