@@ -22,8 +22,12 @@ from jwt_upgrade.rules import LOADER_RENAMES, REMOVED_SETTINGS
 from jwt_upgrade.surface import GONE_IN_4X
 from jwt_upgrade.transform import todos_in, upgrade
 
-# 3.x-only words: their names, loader methods and settings (jwt_required is 4.x's as well).
-THREE_X = sorted(GONE_IN_4X | set(LOADER_RENAMES) | set(REMOVED_SETTINGS))
+# 3.x-only words: names, loader methods and settings (jwt_required is 4.x's as well).
+# Flask/Werkzeug 2.0 names gone in 3.1 that are unambiguous as words (url_quote is not: the
+# rewrite keeps it as the local name of urllib's quote).
+FLASK_2 = {"before_first_request", "_request_ctx_stack", "_app_ctx_stack", "json_encoder",
+           "safe_str_cmp", "attachment_filename"}
+THREE_X = sorted(GONE_IN_4X | set(LOADER_RENAMES) | set(REMOVED_SETTINGS) | FLASK_2)
 WORDS = re.compile(r"\b(" + "|".join(THREE_X) + r")\b")
 VENDORED = ("site-packages", "lib/python", "/bin/", "node_modules")
 
