@@ -11,6 +11,7 @@ import tomllib
 import warnings
 
 import flask
+import flask_jwt as flask_jwt_module
 import jwt
 import pytest
 from flask_jwt import JWT, jwt_required
@@ -149,3 +150,14 @@ def test_flask_jwt_0_3_2_was_uploaded_in_november_2015():
     flask_jwt = [p for p in lock["package"] if p["name"] == "flask-jwt"]
     assert [p["version"] for p in flask_jwt] == ["0.3.2"]
     assert flask_jwt[0]["sdist"]["upload-time"].startswith("2015-11-03")
+
+
+def test_flask_jwts_payload_handler_writes_the_users_id_itself(secret_key):
+    """What 4.x's user_identity_loader takes over: Flask-JWT put user.id in `identity`."""
+    app = flask.Flask(__name__)
+    app.config["JWT_SECRET_KEY"] = secret_key
+    user = type("U", (), {"id": 7})()
+    JWT(app, lambda username, password: user, lambda payload: user)
+    with app.app_context():
+        payload = flask_jwt_module._default_jwt_payload_handler(user)
+    assert payload["identity"] == 7 and set(payload) == {"exp", "iat", "nbf", "identity"}

@@ -362,3 +362,14 @@ print(json.dumps({"in_request": in_request, "in_app": in_app}))
     JWTManager(app)
     with app.test_request_context("/"), pytest.raises(RuntimeError):
         get_jwt()
+
+
+def test_user_identity_loader_writes_what_flask_jwt_wrote_itself():
+    """Flask-JWT's payload handler put the user's id in the token (`identity`); in 4.x
+    user_identity_loader decides what goes in `sub` (and user_lookup_loader reads it back)."""
+    app = bare()
+    JWTManager(app).user_identity_loader(lambda user: str(user.id))
+    user = type("U", (), {"id": 7})()
+    with app.app_context():
+        claims = decode_token(create_access_token(identity=user))
+    assert claims["sub"] == "7" and "identity" not in claims
