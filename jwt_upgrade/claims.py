@@ -86,7 +86,13 @@ class ClaimRules(UpgradeBase):
             self.todo("FJE110")
             return key
         self.apply("FJE014")
+        self.identity_claim_todo()
         return cst.SimpleString('"sub"')
+
+    def identity_claim_todo(self) -> None:
+        if self.project.identity_claim:
+            self.todo("FJE110", "JWT_IDENTITY_CLAIM is set in this project: the identity is "
+                                "in that claim, not in 'sub' (4.x's default)")
 
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
         key = updated.slice[0].slice if len(updated.slice) == 1 else None

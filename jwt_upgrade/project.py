@@ -22,6 +22,7 @@ class Project:
     exports: dict[str, dict[str, str]] = field(default_factory=dict)
     claims_loader: bool = False  # a user_claims_loader / additional_claims_loader somewhere
     identity_loader: bool = False  # a user_identity_loader somewhere
+    identity_claim: bool = False  # JWT_IDENTITY_CLAIM set somewhere: the identity is not 'sub'
     files: dict[Path, str] = field(default_factory=dict)  # file -> its module (a.__init__)
 
     def resolve(self, module: str, level: int, here: str) -> str:
@@ -74,6 +75,12 @@ class _Exports(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:  # loaders registered by a call
         self.visit_Decorator(cst.Decorator(decorator=node.func))
 
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.project.identity_claim |= "JWT_IDENTITY_CLAIM" in node.value
+
+    def visit_Name(self, node: cst.Name) -> None:  # class Config: JWT_IDENTITY_CLAIM = ...
+        self.project.identity_claim |= node.value == "JWT_IDENTITY_CLAIM"
+
 
 def _star_names(module: str) -> list[str]:
     from jwt_upgrade.surface import EXCEPTIONS_3X, PUBLIC_3X  # what a 3.x star import brings
@@ -116,6 +123,7 @@ class Facts:
     managers: set[str] = field(default_factory=set)  # names bound to FJE's JWTManager(...)
     claims_loader: bool = False
     identity_loader: bool = False
+    identity_claim: bool = False
 
 
 class _Facts(cst.CSTVisitor):
@@ -161,6 +169,12 @@ class _Facts(cst.CSTVisitor):
             if isinstance(node.args[0].value, cst.Name):
                 self.facts.registered.setdefault(node.args[0].value.value, set()).add(
                     func.attr.value)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.facts.identity_claim |= "JWT_IDENTITY_CLAIM" in node.value
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.facts.identity_claim |= node.value == "JWT_IDENTITY_CLAIM"
 
     def loader(self, name: str) -> None:
         self.facts.claims_loader |= name in {"user_claims_loader", "additional_claims_loader"}

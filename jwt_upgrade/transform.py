@@ -81,6 +81,7 @@ class Upgrade(SettingsRules, FlaskRules, ImportRules, CallRules):
     def identity_loader(self, node: cst.FunctionDef) -> cst.FunctionDef:
         """3.x passed the identity; 4.x the header and the token: read the identity from it."""
         self.apply("FJE015")
+        self.identity_claim_todo()
         name = node.params.params[0].name.value
         payload = "jwt_data" if name != "jwt_data" else "_jwt_data"
         first = cst.parse_statement(f'{name} = {payload}["sub"]\n')
@@ -126,6 +127,7 @@ def upgrade(source: str, enabled: set[str] | None = None, project: Project | Non
     if project is None:  # one file alone: it is its own project
         transformer.project.claims_loader = facts.claims_loader
         transformer.project.identity_loader = facts.identity_loader
+        transformer.project.identity_claim = facts.identity_claim
     module = tree.visit(transformer)
     return module.code, transformer.applied
 
