@@ -30,6 +30,7 @@ class UpgradeBase(cst.CSTTransformer):
         self.lookalike = False  # imports a look-alike library (quart_jwt_extended, ...)
         self.registered: dict[str, set[str]] = {}  # function -> loaders it is registered with
         self.defined: set[str] = set()  # functions defined at this module's top level
+        self.origins: dict[str, tuple[str, str]] = {}  # imported name -> (module, name)
         self.keyed: set[int] = set()  # ids of calls read by one custom key: call["is_admin"]
         self.token_params: list[str] = []  # the 3.x token argument of each loader being visited
         self.identity_vars: set[str] = set()  # names assigned get_jwt_identity()

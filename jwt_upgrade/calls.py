@@ -109,10 +109,12 @@ class CallRules(ClaimRules):
 
     def loader_by_call(self, loader: str, call: cst.Call) -> None:
         """`jwt.token_in_blacklist_loader(is_revoked)`: a function of this module is adapted
-        where it is defined (transform.py); a lambda, or a function of another module given
-        to a 3.x loader, needs a human."""
+        where it is defined (transform.py), also in another module of the project; a lambda,
+        or a function from outside the project, needs a human."""
         arg = call.args[0].value
+        origin = self.origins.get(arg.value) if isinstance(arg, cst.Name) else None
         if (isinstance(arg, cst.Name) and arg.value in self.defined) \
+                or (origin and origin[1] in self.project.defined.get(origin[0], set())) \
                 or loader not in {*R.LOADER_RENAMES, *R.TOKEN_LOADERS}:
             return  # adapted where it is defined, or a 4.x name: 4.x code already
         new = R.LOADER_RENAMES.get(loader, (None, loader))[1]

@@ -55,6 +55,7 @@ class ImportRules(UpgradeBase):
             self.flask_jwt |= {local for _, local in pairs if module == "flask_jwt"}
         fje = is_fje_module(module)
         for name, local in pairs:
+            self.origins[local] = (module, name)  # where a callback given to a loader lives
             meaning = offered.get(name, PREFIX + name if fje else "")
             if meaning == WERKZEUG_SAFE_STR_CMP and self.on("FJE013"):
                 self.safe_str_cmp.add(local)

@@ -24,6 +24,9 @@ class Project:
     identity_loader: bool = False  # a user_identity_loader somewhere
     identity_claim: bool = False  # JWT_IDENTITY_CLAIM set somewhere: the identity is not 'sub'
     files: dict[Path, str] = field(default_factory=dict)  # file -> its module (a.__init__)
+    # (module, function) -> the loaders another module registers it with by a call
+    registered: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    defined: dict[str, set[str]] = field(default_factory=dict)  # module -> its functions
 
     def resolve(self, module: str, level: int, here: str) -> str:
         """The absolute module name of `from <dots><module> import ...` written in `here`."""
@@ -47,6 +50,7 @@ class _Exports(cst.CSTVisitor):
     def __init__(self, project: Project, here: str):
         self.project, self.here = project, here
         self.found: dict[str, str] = {}
+        self.origins: dict[str, tuple[str, str]] = {}  # local name -> (module, name)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module = self.project.resolve(dotted(node.module) if node.module else "",
@@ -59,6 +63,9 @@ class _Exports(cst.CSTVisitor):
             known = {"safe_str_cmp": WERKZEUG_SAFE_STR_CMP}
         else:
             known = self.project.exports.get(module, {})
+            if not isinstance(node.names, cst.ImportStar):
+                self.origins |= {dotted(a.asname.name) if a.asname else dotted(a.name):
+                                 (module, dotted(a.name)) for a in node.names}
         if isinstance(node.names, cst.ImportStar):
             self.found.update(known)
             return
@@ -74,6 +81,10 @@ class _Exports(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:  # loaders registered by a call
         self.visit_Decorator(cst.Decorator(decorator=node.func))
+        loader = dotted(node.func).rsplit(".", 1)[-1]
+        if loader.endswith("_loader") and len(node.args) == 1 \
+                and (origin := self.origins.get(dotted(node.args[0].value))):
+            self.project.registered.setdefault(origin, set()).add(loader)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self.project.identity_claim |= "JWT_IDENTITY_CLAIM" in node.value
@@ -101,6 +112,7 @@ def scan(files: list[Path]) -> Project:
         # relative imports resolve from the package an __init__ stands for
         project.files[path] = f"{name}.__init__" if path.name == "__init__.py" else name
         trees[project.files[path]] = tree
+        project.defined[name] = module_facts(tree).defined
     for _ in range(10):  # re-export chains are short; ten rounds is plenty
         before = {m: dict(e) for m, e in project.exports.items()}
         for name, tree in trees.items():

@@ -123,6 +123,9 @@ def upgrade(source: str, enabled: set[str] | None = None, project: Project | Non
     transformer = Upgrade(set(R.RULES) if enabled is None else enabled, project, here,
                           facts.bound)
     transformer.registered, transformer.defined = facts.registered, facts.defined
+    for (owner, function), loaders in (project.registered if project else {}).items():
+        if owner == here.removesuffix(".__init__"):  # registered by another module's call
+            transformer.registered.setdefault(function, set()).update(loaders)
     transformer.managers = facts.managers
     if project is None:  # one file alone: it is its own project
         transformer.project.claims_loader = facts.claims_loader

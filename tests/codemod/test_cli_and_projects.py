@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sidebyside.servers import REPO, venv_python
 
 PROJECTS = Path(__file__).parent / "fixtures"
@@ -23,14 +25,21 @@ def tree(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*.py"))}
 
 
-def test_a_reexporting_package_is_renamed_at_both_ends_and_imports_on_4x(tmp_path: Path):
+# project fixture -> the modules of its output that must import on 4.7
+PROJECT_IMPORTS = {"project_reexport": "app.views, app.star", "project_loaders": "svc"}
+
+
+@pytest.mark.parametrize("name", sorted(PROJECT_IMPORTS))
+def test_a_project_is_upgraded_across_its_modules_and_imports_on_4x(tmp_path: Path, name):
+    """project_reexport: a package re-exporting 3.x names is renamed at both ends;
+    project_loaders: callbacks registered in one module, defined in another, are adapted."""
     copy = tmp_path / "project"
-    shutil.copytree(PROJECTS / "project_reexport" / "before", copy)
+    shutil.copytree(PROJECTS / name / "before", copy)
     assert run(str(copy)).returncode == 0
-    assert tree(copy) == tree(PROJECTS / "project_reexport" / "after")
+    assert tree(copy) == tree(PROJECTS / name / "after")
     for source in tree(copy).values():
         compile(source, "upgraded", "exec")
-    imported = subprocess.run([str(venv_python("v2")), "-c", "import app.views, app.star"],
+    imported = subprocess.run([str(venv_python("v2")), "-c", f"import {PROJECT_IMPORTS[name]}"],
                               cwd=copy, capture_output=True, text=True, timeout=60)
     assert imported.returncode == 0, imported.stderr
     again = run("--check", str(copy))
