@@ -24,18 +24,29 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
 # (.venv-fje3: the course's Flask-JWT-Extended 3.25.1, for the codemod's proof only.)
-.PHONY: report mutants coverage coverage-erase coverage-summary upgrade demo test test-v1 test-v2 test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
+.PHONY: report mutants coverage coverage-erase coverage-summary upgrade demo test test-v1 test-v2 test-zones test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
 
 demo: venvs
 	$(V2) -m sidebyside.demo $(DEMO_ARGS)
 
-test: lint coverage-erase test-v1 test-v2 coverage-summary
+test: lint coverage-erase test-v1 test-v2 test-zones coverage-summary
 
 test-v1: venvs
 	$(V1) -m coverage run -m pytest tests/shared tests/contract tests/v1
 
 test-v2: venvs
 	$(V2) -m coverage run -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/codemod tests/docs
+
+# The suites that touch time, again east and west of UTC (POSIX TZ strings: no tz database
+# needed): the store keeps naive UTC, and reading it, or a token's exp, as local time is
+# invisible in UTC alone. The live servers inherit TZ.
+ZONES := EAST-5:30 WEST8
+test-zones: venvs
+	for zone in $(ZONES); do \
+	  TZ=$$zone $(V1) -m pytest -q -p no:cacheprovider tests/shared tests/contract || exit 1; \
+	  TZ=$$zone $(V2) -m pytest -q -p no:cacheprovider tests/shared tests/contract \
+	    tests/v2/test_bridge.py tests/security/test_account_safety.py || exit 1; \
+	done
 
 lint: venvs
 	$(VENV)v2/bin/ruff check .

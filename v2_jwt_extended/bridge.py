@@ -168,11 +168,13 @@ def count_legacy_use(response):
         accepted = get_jwt().get("jti") == jti
     except RuntimeError:  # no token verified: a public route, or the token was refused
         accepted = False
-    if accepted:
+    refused = (response.get_json(silent=True) or {}).get("error") \
+        if response.status_code == 401 else None
+    # Not fresh enough for this route: a live token all the same, its client needs the bridge.
+    if accepted or refused == "fresh_token_required":
         current_store.record_legacy_use(user_id)
-    elif response.status_code == 401:
-        refused = response.get_json(silent=True) or {}
-        current_store.record_legacy_refusal(str(refused.get("error", "refused")))
+    elif refused:
+        current_store.record_legacy_refusal(str(refused))
     return response
 
 

@@ -88,3 +88,38 @@ def test_a_password_stored_before_normalization_still_logs_in_once_then_is_rehas
                     ).status_code == 200
     assert api.call("POST", LOGIN_PATH, json={"username": name, "password": PASSWORD}
                     ).status_code == 401
+
+
+# --- issue 34: what the suite let through ----------------------------------------------
+
+SAFETY_SETTINGS = ("LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES_PER_CLIENT",
+                   "LOGIN_FAILURE_WINDOW_SECONDS", "REGISTER_MAX_PER_CLIENT", "TRUSTED_PROXIES")
+
+
+def test_the_safety_settings_default_to_their_documented_values(db_url, secret_key,
+                                                                monkeypatch):
+    """Defaults by their value: a window of 90 s instead of 15 min made throttling ten times
+    weaker, and nothing noticed."""
+    for name in SAFETY_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    app = make_app(db_url, secret_key)
+    assert {name: app.config[name] for name in SAFETY_SETTINGS} == {
+        "LOGIN_MAX_FAILURES": 10, "LOGIN_MAX_FAILURES_PER_CLIENT": 100,
+        "LOGIN_FAILURE_WINDOW_SECONDS": 900, "REGISTER_MAX_PER_CLIENT": 50,
+        "TRUSTED_PROXIES": 0}
+    throttle = app.extensions["store"].throttle
+    assert (throttle.per_account, throttle.window.total_seconds(), throttle.caps) == (
+        10, 900, {"": 100, " register": 50})
+
+
+def test_a_revoked_token_is_an_invalid_token_challenge_too(api: Api):
+    """RFC 6750 §3.1: a revoked token is error="invalid_token" in the challenge, as every
+    token problem is."""
+    name, user_id = api.register()
+    old = api.login(name)
+    body = {"old_password": PASSWORD, "new_password": "a newer password"}
+    assert api.call("PUT", f"/user/{user_id}/password", token=api.login(name),
+                    json=body).status_code == 200
+    answer = api.call("GET", f"/user/{user_id}", token=old)
+    assert answer.get_json()["error"] == "token_revoked"
+    assert 'error="invalid_token"' in answer.headers["WWW-Authenticate"]

@@ -22,7 +22,9 @@ def test_cutover_demo_runs_every_step_as_declared_and_leaves_no_server():
     for phase in PHASES:
         assert phase in out
     assert "the list is silently anonymous" in out and "More data available" in out
-    assert "legacy tokens in the last 24 h: 2 user(s)" in out
+    # ann's two requests (one refused only for freshness) count; bob's spent token is refused
+    assert "legacy tokens in the last 24 h: 1 user(s), 2 use(s)" in out
+    assert "refused legacy tokens in the last 24 h: 1 (token_revoked 1)" in out
     assert "End of the cut-over" in out
     pids = {int(p) for p in re.findall(r"\(v[12] started, pid (\d+)\)", out)}
     assert len(pids) == 4  # v1 once, v2 three times

@@ -30,11 +30,15 @@ class Mutant:
     tests: tuple[str, ...]
     why: str
     postgres: bool = False
+    time_zone: str = ""  # TZ for the subset: local-time mistakes show only away from UTC
 
 
 def m(file: str, find: str, replace: str, stack: str, *tests: str, why: str,
-      postgres: bool = False) -> Mutant:
-    return Mutant(file, find, replace, stack, tests, why, postgres)
+      postgres: bool = False, time_zone: str = "") -> Mutant:
+    return Mutant(file, find, replace, stack, tests, why, postgres, time_zone)
+
+
+EAST, WEST = "EAST-5:30", "WEST8"  # POSIX TZ: UTC+5:30 and UTC-8, no tz database needed
 
 
 MUTANTS = [
@@ -295,6 +299,63 @@ MUTANTS = [
       '            lifetime = lifetime_until(lifetime, datetime.fromtimestamp(refresh["exp"], UTC))',
       "            pass", V2, f"{BRIDGE}::test_nothing_a_legacy_token_buys_outlives_the_window",
       why="a refreshed access token never outlives its refresh token"),
+    # --- teeth, round 3 (issue 34): what happens next, defaults, time zones, CI ----------------
+    m("api_common/requests.py", "    if proxies:\n", "    proxies = max(proxies, 1)\n    if proxies:\n",
+      V2, f"{HARDENING}::test_without_a_trusted_proxy_x_forwarded_for_is_never_believed",
+      why="X-Forwarded-For is never believed without a trusted proxy"),
+    m("api_common/requests.py", "ProxyFix(app.wsgi_app, x_for=proxies)",
+      "ProxyFix(app.wsgi_app, x_for=min(proxies, 1))", V2,
+      f"{HARDENING}::test_two_proxies_trusted_means_the_second_address_from_the_right",
+      why="TRUSTED_PROXIES=2 trusts two proxies"),
+    m("api_common/setup.py", '_env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)',
+      '_env_int("LOGIN_FAILURE_WINDOW_SECONDS", 90)', V2,
+      f"{HARDENING}::test_the_safety_settings_default_to_their_documented_values",
+      why="the failure window defaults to 15 minutes"),
+    m("api_common/errors.py", "TOKEN_ERRORS = set(TOKEN_DESCRIPTIONS)",
+      'TOKEN_ERRORS = set(TOKEN_DESCRIPTIONS) - {"token_revoked"}', V1,
+      f"{HARDENING}::test_a_revoked_token_is_an_invalid_token_challenge_too",
+      why="a revoked token's challenge says error=invalid_token"),
+    m("gunicorn.conf.py", "limit_request_field_size = 64 * 1024", "limit_request_field_size = 8190",
+      V2, "tests/workers/test_gunicorn_limits.py",
+      why="a long token reaches the apps under gunicorn (JSON 401, not HTML 431)"),
+    m("shared/users.py", ".where(User.id == user_id, User.password_hash == current_hash)",
+      ".where(User.id == user_id)", V2,
+      f"{RACES}::test_of_two_concurrent_password_changes_exactly_one_wins",
+      why="of two concurrent password changes, one wins"),
+    m("v2_jwt_extended/bridge.py", "additional_claims=login_claims(jti_of(refresh_token)))",
+      "additional_claims={})", V2, f"{BRIDGE}::test_an_exchanged_pair_ends_together_at_logout",
+      why="an exchanged access token is linked to its refresh token"),
+    m("v2_jwt_extended/bridge.py", 'int(claims["exp"]) + LEGACY_LEEWAY)):',
+      'int(claims["exp"]))):', V2,
+      f"{BRIDGE}::test_a_spent_token_stays_spent_through_its_leeway_and_a_prune",
+      why="a spent legacy token stays spent through its leeway"),
+    m("v2_jwt_extended/bridge.py",
+      'current_store.authenticate(body["username"], body["password"], client_address())',
+      'current_store.authenticate(body["username"], body["password"], "")', V2,
+      f"{BRIDGE}::test_the_bridges_auth_throttles_per_address_and_answers_a_fresh_token",
+      why="the bridge's /auth throttles per address"),
+    m("v2_jwt_extended/bridge.py", 'create_access_token(identity=user, fresh=True)}',
+      'create_access_token(identity=user, fresh=False)}', V2,
+      f"{BRIDGE}::test_the_bridges_auth_throttles_per_address_and_answers_a_fresh_token",
+      why="the bridge's /auth answers a fresh token"),
+    m("shared/models.py", "    return datetime.now(UTC).replace(tzinfo=None)",
+      "    return datetime.now().replace(tzinfo=None)", V2,
+      f"{STORE}::test_a_token_must_be_newer_than_the_account_and_its_last_password_change",
+      why="the store keeps UTC, not local time", time_zone=EAST),
+    m("shared/records.py", "self.tokens_valid_from.replace(tzinfo=UTC).timestamp()",
+      "self.tokens_valid_from.timestamp()", V2,
+      f"{STORE}::test_a_token_must_be_newer_than_the_account_and_its_last_password_change",
+      why="the store's naive times are read as UTC", time_zone=EAST),
+    m("shared/revocation.py", "    return datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)",
+      "    return datetime.fromtimestamp(exp)", V2,
+      f"{RACES}::test_concurrent_revocations_of_one_token_all_succeed",
+      why="a revocation's expiry is kept as UTC", time_zone=WEST),
+    m(".ci/run", "set -euo pipefail", "set -uo pipefail", V2,
+      "tests/docs/test_ci_scripts.py::test_ci_fails_at_the_first_failing_suite",
+      why="CI fails when a suite fails"),
+    m(".ci/test-pythons", '[ "$failed" -eq 0 ]', "true", V2,
+      "tests/docs/test_ci_scripts.py::test_test_pythons_fails_when_any_interpreter_fails",
+      why="test-pythons fails when an interpreter fails"),
     # --- the codemod ------------------------------------------------------------------------
     m("jwt_upgrade/rules.py", '"jwt_optional": ("FJE002", "optional")',
       '"jwt_optional": ("FJE002", "fresh")', V2, f"{CODEMOD}::test_before_becomes_after",

@@ -43,6 +43,8 @@ def run_one(mutant: Mutant, root: Path) -> tuple[str, float]:
     began = time.monotonic()
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+        if mutant.time_zone:
+            env["TZ"] = mutant.time_zone
         pytest = [str(python), "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
                   *mutant.tests]
         # A throwaway cluster for this subset only.

@@ -101,8 +101,8 @@ def test_no_token_from_the_old_password_is_accepted_once_the_change_answered(pro
 
 def test_twenty_wrong_passwords_at_once_cost_at_most_the_limit(proxied):
     """W2: the count is taken before the password is checked: of 20 at once, split over both
-    apps, the limit's worth are checked (401) and the rest refused (429); next, the right password from there
-    waits too, and the owner elsewhere logs in."""
+    apps, the limit's worth are checked (401) and the rest refused (429); next, the right
+    password from there waits too, and the owner elsewhere logs in."""
     world = proxied
     v1, v2 = world.clients["v1"], world.clients["v2"]
     for round_ in range(3):

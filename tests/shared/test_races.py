@@ -138,3 +138,18 @@ def test_a_failure_window_restarts_once_it_has_passed(db_url):
     time.sleep(max(0.0, window_opened + 4.5 - time.time()))
     assert store.authenticate("typo", "wrong password", "192.0.2.7") is None
     assert store.authenticate("typo", OLD, "192.0.2.7") is not None
+
+
+def test_of_two_concurrent_password_changes_exactly_one_wins(db_url):
+    """Compare-and-swap on the old hash: without it both changes succeeded and one of the two
+    new passwords, which its owner was told was set, did not work."""
+    store = make_store(db_url, max_login_failures=10**6)
+    for round_ in range(20):
+        user = store.register(f"twice{round_}", OLD)
+        results = racing(partial(store.change_password, user.id, OLD, "first new password"),
+                         partial(store.change_password, user.id, OLD, "second new password"))
+        won = [i for i, r in enumerate(results) if not isinstance(r, Exception)]
+        assert len(won) == 1, results
+        assert isinstance(results[1 - won[0]], InvalidCredentials)
+        winner = ("first new password", "second new password")[won[0]]
+        assert store.authenticate(user.username, winner) is not None  # next: it works

@@ -110,11 +110,15 @@ def test_only_accepted_legacy_tokens_count_as_uses_refused_ones_apart(api: Api):
     assert call(api, "GET", "/items", legacy(user_id, key=secrets.token_hex(32))).status_code \
         == 401  # not signed with the legacy key: not a legacy token, not counted at all
     assert api.store.legacy_use_since(timedelta(hours=24))[:2] == before == (1, 1)
+    live = legacy(user_id, age=2)  # issued after the change: a live token, only not fresh
+    assert err(call(api, "POST", "/item/lamp", live, json={"price": 1})) == (
+        401, "fresh_token_required")
+    assert api.store.legacy_use_since(timedelta(hours=24))[:2] == (1, 2)  # a use all the same
     assert api.store.legacy_refusals_since(timedelta(hours=24)) == {"token_revoked": 6}
     shown = subprocess.run([sys.executable, "-m", "shared", "bridge"], cwd=REPO, text=True,
                            env={**os.environ, "DATABASE_URL": api.store.url},
                            capture_output=True, check=True).stdout
-    assert "1 user(s), 1 use(s)" in shown
+    assert "1 user(s), 2 use(s)" in shown
     assert "refused legacy tokens in the last 24 h: 6 (token_revoked 6)" in shown
 
 
@@ -324,3 +328,42 @@ def test_v2_claims_helper_is_not_legacy(api: Api):
     _, user_id = api.register()
     token = hs256(v2_claims(str(user_id), fresh=True), LEGACY_KEY)
     assert err(call(api, "GET", "/items", token)) == (401, "invalid_token")
+
+
+def test_an_exchanged_pair_ends_together_at_logout(api: Api):
+    """The access token from an exchange carries its refresh token's id: a logout with it
+    ends the 30-day refresh token too."""
+    _, user_id = api.register()
+    pair = exchange(api, legacy(user_id)).get_json()
+    assert api.call("POST", "/logout", token=pair["access_token"]).status_code == 200
+    assert err(api.call("POST", "/refresh", token=pair["refresh_token"])) == (
+        401, "token_revoked")
+
+
+def test_a_spent_token_stays_spent_through_its_leeway_and_a_prune(api: Api):
+    """Spent means spent until the token could no longer be used at all: its exp plus
+    Flask-JWT's 10 s leeway, not its bare exp."""
+    _, user_id = api.register()
+    in_leeway = legacy(user_id, age=305, lifetime=300)  # expired 5 s ago, inside the leeway
+    assert exchange(api, in_leeway).status_code == 200
+    api.store.revoke([])  # a prune of everything already expired
+    assert err(exchange(api, in_leeway)) == (400, "invalid_grant")
+    assert err(call(api, "GET", "/items", in_leeway)) == (401, "token_revoked")
+
+
+def test_the_bridges_auth_throttles_per_address_and_answers_a_fresh_token(api: Api):
+    """Old clients log in at the bridge's POST /auth: a stranger's failures there never lock
+    the owner out from elsewhere, and the token lets them create items as on v1."""
+    name, _ = api.register()
+    stranger = {"REMOTE_ADDR": "198.51.100.9"}
+    for _ in range(10):
+        assert api.client.post("/auth", json={"username": name, "password": "wrong password"},
+                               environ_base=stranger).status_code == 401
+    assert api.client.post("/auth", json={"username": name, "password": PASSWORD},
+                           environ_base=stranger).status_code == 429
+    owner = api.client.post("/auth", json={"username": name, "password": PASSWORD},
+                            environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    assert owner.status_code == 200
+    token = owner.get_json()["access_token"]
+    assert api.call("POST", "/item/from-old-client", token=token,
+                    json={"price": 1}).status_code == 201
