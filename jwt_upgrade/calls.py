@@ -6,7 +6,14 @@ import libcst as cst
 
 from jwt_upgrade import rules as R
 from jwt_upgrade.claims import ClaimRules
-from jwt_upgrade.nodes import FJE, dotted, keyword, parenthesized, string_value
+from jwt_upgrade.nodes import (
+    FJE,
+    dotted,
+    keyword,
+    parenthesized,
+    string_value,
+    used_only_as_mapping,
+)
 from jwt_upgrade.surface import GONE_IN_4X, PUBLIC_3X
 
 
@@ -76,8 +83,9 @@ class CallRules(ClaimRules):
         if dotted(updated.func) == "JWT" and "JWT" in self.flask_jwt:
             self.todo("FJE201", R.FLASK_JWT_USES["JWT"])
         if name in R.DECORATORS and self.on(R.DECORATORS[name][0]):
-            if name == "jwt_required" and not any(a.keyword is None for a in updated.args):
-                return updated  # already 4.x: jwt_required() or jwt_required(fresh=True)
+            if name == "jwt_required" and not any(a.keyword is None and dotted(a.value) not in
+                                                  {"True", "False"} for a in updated.args):
+                return updated  # already 4.x: jwt_required(), jwt_required(fresh=True)
             return cst.Call(func=self.decorator(updated.func, name), args=updated.args)
         if name in R.VERIFY_CALLS and self.on("FJE005"):
             self.apply("FJE005")
@@ -97,7 +105,7 @@ class CallRules(ClaimRules):
                 and dotted(updated.func.value.func) in {f"{m}.encode" for m in self.pyjwt}):
             self.todo("FJE105")
         if isinstance(original.func, cst.Attribute) and self.registers_a_loader(original):
-            self.loader_by_call(original.func.attr.value, updated)
+            updated = self.loader_by_call(original.func.attr.value, updated)
         return self.claim_get(original, updated)
 
     def registers_a_loader(self, call: cst.Call) -> bool:
@@ -107,20 +115,49 @@ class CallRules(ClaimRules):
                      or func.attr.value in R.LOADER_ARITY)
                 and self.fje_manager(func.value))
 
-    def loader_by_call(self, loader: str, call: cst.Call) -> None:
-        """`jwt.token_in_blacklist_loader(is_revoked)`: a function of this module is adapted
-        where it is defined (transform.py), also in another module of the project; a lambda,
-        or a function from outside the project, needs a human."""
+    def loader_by_call(self, loader: str, call: cst.Call) -> cst.Call:
+        """`jwt.token_in_blacklist_loader(is_revoked)`: a function of the project is adapted
+        where it is defined (transform.py); a lambda here; anything else needs a human."""
         arg = call.args[0].value
         origin = self.origins.get(arg.value) if isinstance(arg, cst.Name) else None
         if (isinstance(arg, cst.Name) and arg.value in self.defined) \
                 or (origin and origin[1] in self.project.defined.get(origin[0], set())) \
                 or loader not in {*R.LOADER_RENAMES, *R.TOKEN_LOADERS}:
-            return  # adapted where it is defined, or a 4.x name: 4.x code already
+            return call  # adapted where it is defined, or a 4.x name: 4.x code already
         new = R.LOADER_RENAMES.get(loader, (None, loader))[1]
-        if R.LOADER_ARITY.get(new, 1) == 2:
-            self.todo("FJE101", f"4.x calls the {new} callback with (jwt_header, jwt_payload): "
-                                f"adapt what is registered here")
+        if R.LOADER_ARITY.get(new, 1) != 2:
+            return call
+        if isinstance(arg, cst.Lambda) and self.on("FJE101") and (adapted := self.lambda_for(
+                loader, arg)):
+            return call.with_changes(args=[call.args[0].with_changes(value=adapted)])
+        self.todo("FJE101", f"4.x calls the {new} callback with (jwt_header, jwt_payload): "
+                            f"adapt what is registered here")
+        return call
+
+    def lambda_for(self, loader: str, old: cst.Lambda) -> cst.BaseExpression | None:
+        """The 3.x lambda as 4.x calls it: (jwt_header, jwt_payload), the identity read from
+        the payload for the user loaders; None when its one argument is not the token."""
+        params = old.params.params
+        code = cst.Module([]).code_for_node(old)
+        if len(params) == 2 or (not params and isinstance(old.params.star_arg, cst.Param)):
+            return old  # (jwt_header, jwt_payload) already, or *args: takes what 4.x passes
+        if not isinstance(old.params.star_arg, cst.MaybeSentinel) or old.params.star_kwarg \
+                or old.params.kwonly_params or old.params.posonly_params or len(params) > 1:
+            return None
+        if not params:
+            self.apply("FJE101")
+            body = cst.Module([]).code_for_node(old.body)
+            return cst.parse_expression(f"lambda _jwt_header, _jwt_payload: {body}")
+        if loader in R.IDENTITY_LOADERS and self.on("FJE015"):
+            self.apply("FJE015")
+            return cst.parse_expression(f'lambda _jwt_header, jwt_data: ({code})'
+                                        f'(jwt_data["sub"])')
+        if used_only_as_mapping(old.body, params[0].name.value):
+            self.apply("FJE101")
+            return old.with_changes(params=old.params.with_changes(
+                params=[cst.Param(cst.Name("_jwt_header"), comma=cst.Comma(
+                    whitespace_after=cst.SimpleWhitespace(" "))), *params]))
+        return None
 
     def compare_digest(self, call: cst.Call) -> cst.Call:
         self.apply("FJE013")
