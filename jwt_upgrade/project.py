@@ -11,6 +11,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from jwt_upgrade.facts import module_facts, sets_identity_claim
 from jwt_upgrade.nodes import dotted, is_fje_module
 
 WERKZEUG_SAFE_STR_CMP = "werkzeug.security.safe_str_cmp"
@@ -86,11 +87,14 @@ class _Exports(cst.CSTVisitor):
                 and (origin := self.origins.get(dotted(node.args[0].value))):
             self.project.registered.setdefault(origin, set()).add(loader)
 
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self.project.identity_claim |= "JWT_IDENTITY_CLAIM" in node.value
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.project.identity_claim |= sets_identity_claim(node)
 
-    def visit_Name(self, node: cst.Name) -> None:  # class Config: JWT_IDENTITY_CLAIM = ...
-        self.project.identity_claim |= node.value == "JWT_IDENTITY_CLAIM"
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        self.project.identity_claim |= sets_identity_claim(node)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self.project.identity_claim |= sets_identity_claim(node)
 
 
 def _star_names(module: str) -> list[str]:
@@ -123,78 +127,3 @@ def scan(files: list[Path]) -> Project:
         if project.exports == before:
             break
     return project
-
-
-@dataclass
-class Facts:
-    """What one module defines, learnt before it is rewritten."""
-
-    bound: frozenset[str] = frozenset()  # names it binds itself (a star import does not win)
-    defined: set[str] = field(default_factory=set)  # functions it defines
-    registered: dict[str, set[str]] = field(default_factory=dict)  # function -> loaders
-    managers: set[str] = field(default_factory=set)  # names bound to FJE's JWTManager(...)
-    claims_loader: bool = False
-    identity_loader: bool = False
-    identity_claim: bool = False
-
-
-class _Facts(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.facts = Facts()
-        self.bound: set[str] = set()
-        self.manager_class: set[str] = set()  # how this module spells FJE's JWTManager
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if is_fje_module(dotted(node.module) if node.module else "") \
-                and not isinstance(node.names, cst.ImportStar):
-            self.manager_class |= {dotted(a.asname.name) if a.asname else "JWTManager"
-                                   for a in node.names if dotted(a.name) == "JWTManager"}
-        elif isinstance(node.names, cst.ImportStar) and is_fje_module(dotted(node.module or
-                                                                             cst.Name(""))):
-            self.manager_class.add("JWTManager")
-
-    def visit_Import(self, node: cst.Import) -> None:
-        self.manager_class |= {
-            f"{dotted(a.asname.name) if a.asname else dotted(a.name)}.JWTManager"
-            for a in node.names if is_fje_module(dotted(a.name))}
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.bound.add(node.name.value)
-        self.facts.defined.add(node.name.value)
-        for d in node.decorators:
-            self.loader(dotted(d.decorator).rsplit(".", 1)[-1])
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.bound.add(node.name.value)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        targets = {dotted(t.target) for t in node.targets} - {""}
-        self.bound |= targets
-        if isinstance(node.value, cst.Call) and dotted(node.value.func) in self.manager_class:
-            self.facts.managers |= targets
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and len(node.args) == 1 \
-                and func.attr.value.endswith("_loader"):
-            self.loader(func.attr.value)
-            if isinstance(node.args[0].value, cst.Name):
-                self.facts.registered.setdefault(node.args[0].value.value, set()).add(
-                    func.attr.value)
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self.facts.identity_claim |= "JWT_IDENTITY_CLAIM" in node.value
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.facts.identity_claim |= node.value == "JWT_IDENTITY_CLAIM"
-
-    def loader(self, name: str) -> None:
-        self.facts.claims_loader |= name in {"user_claims_loader", "additional_claims_loader"}
-        self.facts.identity_loader |= name == "user_identity_loader"
-
-
-def module_facts(tree: cst.Module) -> Facts:
-    visitor = _Facts()
-    tree.visit(visitor)
-    visitor.facts.bound = frozenset(visitor.bound)
-    return visitor.facts

@@ -13,10 +13,11 @@ import libcst as cst
 
 from jwt_upgrade import rules as R
 from jwt_upgrade.calls import CallRules
+from jwt_upgrade.facts import module_facts
 from jwt_upgrade.flask import FlaskRules
 from jwt_upgrade.imports import ImportRules
 from jwt_upgrade.nodes import TODO_PREFIX, dotted, subscripted, used_only_as_mapping
-from jwt_upgrade.project import Project, module_facts
+from jwt_upgrade.project import Project
 from jwt_upgrade.settings import SettingsRules
 
 
