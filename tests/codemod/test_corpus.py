@@ -70,3 +70,14 @@ def test_the_measure_sees_a_silent_miss(tmp_path: Path):
     row = measure("example", before, tmp_path / "after")
     assert row.unflagged == ["app.py:3: JWT_BLACKLIST_ENABLED"]
     assert row.rules["FJE002"] == 1 and row.compiles == row.compilable == 1
+
+
+def test_the_notes_carry_the_corpus_table_as_it_is_now():
+    from tests.codemod.corpus.__main__ import line
+
+    notes = (REPO / "migration_notes.md").read_text()
+    for pin in PINS:
+        before = present(pin)
+        row = measure(pin.repo, before / pin.under if pin.under else before,
+                      CORPUS / pin.repo.replace("/", "+") / "after")
+        assert line(row, pin.commit) in notes, line(row, pin.commit)

@@ -17,11 +17,13 @@ HEADER = ("| repository (pinned) | files | changed | rules applied | TODOs | com
 
 
 def line(row: Row, commit: str) -> str:
+    """One row of the table, as the notes' codemod section carries it."""
     rules = sum(row.rules.values())
+    kinds = len(row.rules)
+    applied = f"{rules} ({kinds} rule{'s' if kinds != 1 else ''})" if rules else "0"
     parsed = f"{row.files}" + (f" (+{row.not_parsed} not parsed)" if row.not_parsed else "")
-    return (f"| {row.repo}@{commit[:7]} | {parsed} | {row.changed} | {rules} "
-            f"({len(row.rules)} rules) | {row.todos} | {row.compiles}/{row.compilable} | "
-            f"{len(row.missing_4x)} | {len(row.unflagged)} |")
+    return (f"| {row.repo}@{commit[:7]} | {parsed} | {row.changed} | {applied} | {row.todos} | "
+            f"{row.compiles}/{row.compilable} | {len(row.missing_4x)} | {len(row.unflagged)} |")
 
 
 def main(argv: list[str] | None = None) -> int:
