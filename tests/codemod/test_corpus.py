@@ -5,13 +5,14 @@ Every output compiles, every flask_jwt_extended name it reaches exists in 4.7, n
 loader or setting is left without a TODO of ours at its statement; and FJE's own 3.25.1
 examples, run on 3.25.1 and, upgraded, on 4.7, answer the same, step by step."""
 
+import functools
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from sidebyside.servers import REPO, venv_python
-from tests.codemod.corpus.measure import measure
+from tests.codemod.corpus.measure import Row, measure
 from tests.codemod.corpus.pins import PINS
 
 CORPUS = REPO / "corpus"
@@ -21,6 +22,14 @@ SMALL_APPS = ["simple", "blacklist", "additional_data_in_access_token",
               "complex_objects_from_tokens", "tokens_from_complex_objects", "refresh_tokens",
               "token_freshness", "optional_protected_endpoints"]
 BEHAVE = Path(__file__).parent / "corpus" / "behave.py"
+
+
+@functools.cache
+def measured(pin) -> Row:
+    """jwt_upgrade on one pinned repository, once per test session."""
+    before = present(pin)
+    return measure(pin.repo, before / pin.under if pin.under else before,
+                   CORPUS / pin.repo.replace("/", "+") / "after")
 
 
 def present(pin) -> Path:
@@ -33,9 +42,7 @@ def present(pin) -> Path:
 
 @pytest.mark.parametrize("pin", PINS, ids=[p.repo for p in PINS])
 def test_no_silent_miss_in_the_corpus(pin):
-    before = present(pin)
-    row = measure(pin.repo, before / pin.under if pin.under else before,
-                  CORPUS / pin.repo.replace("/", "+") / "after")
+    row = measured(pin)
     assert row.files and row.compiles == row.compilable
     assert row.missing_4x == [] and row.unflagged == []
 
@@ -53,7 +60,7 @@ def test_fje_examples_upgraded_behave_on_4x_as_on_3x(module):
     before = present(pin) / pin.under
     after = CORPUS / pin.repo.replace("/", "+") / "after"
     if not (after / f"{module}.py").exists():
-        measure(pin.repo, before, after)
+        measured(pin)
     on_3x = run(venv_python("fje3"), before, module)
     assert len(on_3x) >= 8 and any('200, {"access_token"' in line for line in on_3x)
     on_4x = run(venv_python("v2"), after, module)
@@ -77,7 +84,5 @@ def test_the_notes_carry_the_corpus_table_as_it_is_now():
 
     notes = (REPO / "migration_notes.md").read_text()
     for pin in PINS:
-        before = present(pin)
-        row = measure(pin.repo, before / pin.under if pin.under else before,
-                      CORPUS / pin.repo.replace("/", "+") / "after")
+        row = measured(pin)
         assert line(row, pin.commit) in notes, line(row, pin.commit)
