@@ -33,7 +33,8 @@ class UpgradeBase(cst.CSTTransformer):
         self.origins: dict[str, tuple[str, str]] = {}  # imported name -> (module, name)
         self.keyed: set[int] = set()  # ids of calls read by one custom key: call["is_admin"]
         self.token_params: list[str] = []  # the 3.x token argument of each loader being visited
-        self.identity_vars: set[str] = set()  # names assigned get_jwt_identity()
+        self.identity_vars: set[str] = set()  # names assigned get_jwt_identity(), in scope
+        self.identity_scopes: list[set[str]] = []  # those of the enclosing functions
         self.need_hmac = False
         self.importing = False  # inside an import statement: its names are not uses
         self.not_uses: set[int] = set()  # ids of Name nodes that are no expression (attr, def)

@@ -32,6 +32,8 @@ class Upgrade(SettingsRules, FlaskRules, ImportRules, CallRules):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.keyed_claims(node)
+        self.identity_scopes.append(self.identity_vars)  # names of this function's own
+        self.identity_vars = set(self.identity_vars)
         loaders = self.loaders_of(node)
         params = node.params.params
         first = params[0].name.value if params else ""
@@ -42,6 +44,7 @@ class Upgrade(SettingsRules, FlaskRules, ImportRules, CallRules):
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
         self.identities.pop()
+        self.identity_vars = self.identity_scopes.pop()
         self.token_params.pop()
         loaders = self.loaders_of(original)
         new = {R.LOADER_RENAMES.get(name, (None, name))[1] for name in loaders}
