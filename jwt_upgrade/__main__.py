@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     enabled = (rule_ids(args.only) or set(RULES)) - rule_ids(args.skip)
 
     applied: Counter[str] = Counter()
-    changed = todos = failed = 0
+    changed = todos = 0
+    failed = sum(not path.exists() for path in args.paths)  # named, so it must be processed
     files = python_files(args.paths)
     if not files:
         print("jwt_upgrade: no Python file to process in "

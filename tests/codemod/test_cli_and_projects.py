@@ -72,6 +72,12 @@ def test_nothing_to_process_is_exit_2_with_a_message(tmp_path: Path):
         assert done.returncode == 2 and "no Python file to process" in done.stderr, done
 
 
+def test_a_missing_path_among_others_is_exit_2(tmp_path: Path):
+    (tmp_path / "app.py").write_text("from flask_jwt_extended import jwt_required\n")
+    done = run(str(tmp_path / "app.py"), str(tmp_path / "typo.py"))
+    assert done.returncode == 2 and "typo.py: no such file or folder" in done.stderr
+
+
 def test_check_is_red_while_a_todo_is_left_and_green_once_resolved(tmp_path: Path):
     target = tmp_path / "app.py"
     target.write_text((PROJECTS / "c01_identities.before.py").read_text())
