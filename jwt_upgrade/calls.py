@@ -73,8 +73,10 @@ class CallRules(ClaimRules):
 
     def fje_manager(self, receiver: cst.BaseExpression) -> bool:
         """Whether `receiver.<loader>` is flask_jwt_extended's: a JWTManager() bound here, or
-        any object in a module that imports no look-alike library (quart_jwt_extended, ...)."""
-        return dotted(receiver) in self.managers or not self.lookalike
+        any object (`from app import jwt`, current_app.jwt) in a project that uses
+        flask_jwt_extended, in a module that imports no look-alike (quart_jwt_extended, ...)."""
+        return dotted(receiver) in self.managers or (self.project.uses_fje
+                                                     and not self.lookalike)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         name = self.fje(original.func)

@@ -37,6 +37,7 @@ class Facts:
     claims_loader: bool = False
     identity_loader: bool = False
     identity_claim: bool = False
+    uses_fje: bool = False  # imports flask_jwt_extended (or a submodule) at all
 
 
 class _Facts(cst.CSTVisitor):
@@ -46,6 +47,7 @@ class _Facts(cst.CSTVisitor):
         self.manager_class: set[str] = set()  # how this module spells FJE's JWTManager
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.facts.uses_fje |= is_fje_module(dotted(node.module) if node.module else "")
         if is_fje_module(dotted(node.module) if node.module else "") \
                 and not isinstance(node.names, cst.ImportStar):
             self.manager_class |= {dotted(a.asname.name) if a.asname else "JWTManager"
@@ -55,6 +57,7 @@ class _Facts(cst.CSTVisitor):
             self.manager_class.add("JWTManager")
 
     def visit_Import(self, node: cst.Import) -> None:
+        self.facts.uses_fje |= any(is_fje_module(dotted(a.name)) for a in node.names)
         self.manager_class |= {
             f"{dotted(a.asname.name) if a.asname else dotted(a.name)}.JWTManager"
             for a in node.names if is_fje_module(dotted(a.name))}

@@ -24,6 +24,7 @@ class Project:
     claims_loader: bool = False  # a user_claims_loader / additional_claims_loader somewhere
     identity_loader: bool = False  # a user_identity_loader somewhere
     identity_claim: bool = False  # JWT_IDENTITY_CLAIM set somewhere: the identity is not 'sub'
+    uses_fje: bool = False  # some module imports flask_jwt_extended
     files: dict[Path, str] = field(default_factory=dict)  # file -> its module (a.__init__)
     # (module, function) -> the loaders another module registers it with by a call
     registered: dict[tuple[str, str], set[str]] = field(default_factory=dict)
@@ -116,7 +117,9 @@ def scan(files: list[Path]) -> Project:
         # relative imports resolve from the package an __init__ stands for
         project.files[path] = f"{name}.__init__" if path.name == "__init__.py" else name
         trees[project.files[path]] = tree
-        project.defined[name] = module_facts(tree).defined
+        facts = module_facts(tree)
+        project.defined[name] = facts.defined
+        project.uses_fje |= facts.uses_fje
     for _ in range(10):  # re-export chains are short; ten rounds is plenty
         before = {m: dict(e) for m, e in project.exports.items()}
         for name, tree in trees.items():

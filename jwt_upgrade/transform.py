@@ -135,6 +135,7 @@ def upgrade(source: str, enabled: set[str] | None = None, project: Project | Non
         transformer.project.claims_loader = facts.claims_loader
         transformer.project.identity_loader = facts.identity_loader
         transformer.project.identity_claim = facts.identity_claim
+        transformer.project.uses_fje = True  # a file given alone is given to be upgraded
     module = tree.visit(transformer)
     return module.code, transformer.applied
 

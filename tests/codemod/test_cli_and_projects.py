@@ -72,6 +72,15 @@ def test_nothing_to_process_is_exit_2_with_a_message(tmp_path: Path):
         assert done.returncode == 2 and "no Python file to process" in done.stderr, done
 
 
+def test_a_project_without_flask_jwt_extended_keeps_its_own_loader_methods(tmp_path: Path):
+    source = ("class Registry:\n    def user_claims_loader(self, fn):\n        return fn\n\n\n"
+              "registry = Registry()\n\n\n@registry.user_claims_loader\ndef claims(identity):\n"
+              "    return identity\n")
+    (tmp_path / "registry.py").write_text(source)
+    done = run("--check", str(tmp_path))
+    assert done.returncode == 0 and (tmp_path / "registry.py").read_text() == source
+
+
 def test_a_missing_path_among_others_is_exit_2(tmp_path: Path):
     (tmp_path / "app.py").write_text("from flask_jwt_extended import jwt_required\n")
     done = run(str(tmp_path / "app.py"), str(tmp_path / "typo.py"))
