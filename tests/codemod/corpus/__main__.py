@@ -1,19 +1,22 @@
 """python -m tests.codemod.corpus [--mirrors DIR] [--out corpus]: bring the pinned corpus,
-run jwt_upgrade on a copy of each repository, and print the table the notes carry (also
-written to <out>/report.md, with every silent miss listed under it)."""
+run jwt_upgrade on a copy of each repository, import its flask_jwt_extended modules before
+(3.25.1) and after (4.7), and print the table the notes carry (also written to
+<out>/report.md, with every silent miss and every module lost listed under it)."""
 
 import argparse
 import os
 import sys
 from pathlib import Path
 
+from sidebyside.servers import venv_python
 from tests.codemod.corpus.fetch import bring
+from tests.codemod.corpus.imports import importable, still_importable
 from tests.codemod.corpus.measure import Row, measure
-from tests.codemod.corpus.pins import PINS
+from tests.codemod.corpus.pins import PINS, Pin
 
 HEADER = ("| repository (pinned) | files | changed | rules applied | TODOs | compile() | "
-          "FJE names missing in 4.x | 3.x names left unflagged |\n"
-          "|---|---|---|---|---|---|---|---|")
+          "FJE names missing in 4.x | imports on 4.7 | 3.x names left unflagged |\n"
+          "|---|---|---|---|---|---|---|---|---|")
 
 
 def line(row: Row, commit: str) -> str:
@@ -23,7 +26,26 @@ def line(row: Row, commit: str) -> str:
     applied = f"{rules} ({kinds} rule{'s' if kinds != 1 else ''})" if rules else "0"
     parsed = f"{row.files}" + (f" (+{row.not_parsed} not parsed)" if row.not_parsed else "")
     return (f"| {row.repo}@{commit[:7]} | {parsed} | {row.changed} | {applied} | {row.todos} | "
-            f"{row.compiles}/{row.compilable} | {len(row.missing_4x)} | {len(row.unflagged)} |")
+            f"{row.compiles}/{row.compilable} | {len(row.missing_4x)} | "
+            f"{row.imports[0]}/{row.imports[1]} | {len(row.unflagged)} |")
+
+
+def report_row(pin: Pin, out: Path, mirrors: Path | None) -> Row | None:
+    """The codemod on one pinned repository, measured; its modules imported before (3.25.1)
+    and after (4.7). None when the repository cannot be had."""
+    before = bring(pin, out, mirrors)
+    if before is None:
+        return None
+    source = before / pin.under if pin.under else before
+    row = measure(pin.repo, source, out / pin.repo.replace("/", "+") / "after")
+    done, base, row.lost = still_importable(importable(venv_python("fje3"), source),
+                                            importable(venv_python("v2"), row_after(out, pin)))
+    row.imports = (done, base)
+    return row
+
+
+def row_after(out: Path, pin: Pin) -> Path:
+    return out / pin.repo.replace("/", "+") / "after"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,13 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows, details = [HEADER], []
     for pin in PINS:
-        before = bring(pin, args.out, args.mirrors)
-        if before is None:
+        row = report_row(pin, args.out, args.mirrors)
+        if row is None:
             continue
-        row = measure(pin.repo, before / pin.under if pin.under else before,
-                      args.out / pin.repo.replace("/", "+") / "after")
         rows.append(line(row, pin.commit))
-        details += [f"- {pin.repo}: {miss}" for miss in row.missing_4x + row.unflagged]
+        details += [f"- {pin.repo}: {miss}" for miss in row.missing_4x + row.unflagged
+                    + row.lost]
     report = "\n".join(rows) + "\n\n" + ("\n".join(details) or "no silent miss") + "\n"
     args.out.mkdir(exist_ok=True)
     (args.out / "report.md").write_text(report)

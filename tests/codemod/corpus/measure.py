@@ -44,6 +44,8 @@ class Row:
     compilable: int = 0
     missing_4x: list[str] = field(default_factory=list)  # FJE names 4.x does not have
     unflagged: list[str] = field(default_factory=list)  # file:line: 3.x word, no TODO
+    imports: tuple[int, int] = (0, 0)  # modules importing on 4.7 after, of those on 3.25.1
+    lost: list[str] = field(default_factory=list)  # modules that imported before, not after
 
 
 def python_files(root: Path) -> list[Path]:
