@@ -2,7 +2,8 @@
 
 FJE0xx rewrite Flask-JWT-Extended 3.x code to 4.x; FJE1xx leave a TODO where the right change
 depends on the code around it; FJE2xx flag Flask-JWT (a different library: nothing to rename,
-a migration to make; see migration_notes.md).
+a migration to make; see migration_notes.md); FLK0xx rewrite, FLK1xx flag, the Flask and
+Werkzeug 2.0 names that 3.1 removed (flask.py).
 """
 
 NOTES = "migration_notes.md"
