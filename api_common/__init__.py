@@ -13,6 +13,7 @@ from api_common.errors import (
     register_error_handlers,
     token_error,
 )
+from api_common.events import register_security_events, security_event, startup_event
 from api_common.requests import (
     client_address,
     json_body,
@@ -34,7 +35,10 @@ __all__ = [
     "parsed_json",
     "register_error_handlers",
     "register_request_hooks",
+    "register_security_events",
+    "security_event",
     "serve",
+    "startup_event",
     "token_error",
     "token_issued_at",
 ]

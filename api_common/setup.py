@@ -44,6 +44,7 @@ def configure(app: Flask, app_name: str, config: Mapping[str, Any] | None) -> No
         CHEAP_PASSWORD_HASHING_FOR_TESTS=False,
     )
     app.config.from_mapping(config or {})
+    app.config["APP_ID"] = app_name  # names the app in security events
     proxies = app.config["TRUSTED_PROXIES"]
     if not (isinstance(proxies, int) and 0 <= proxies <= MAX_TRUSTED_PROXIES):
         # -1 was accepted and failed on the first request behind ProxyFix (IndexError).

@@ -3,10 +3,12 @@
 Works from either app's environment, against DATABASE_URL (default: instance/store.db)."""
 
 import argparse
+import logging
 import sys
 from datetime import timedelta
 
 from shared.errors import StoreError
+from shared.security_log import log_event
 from shared.store import Store
 
 
@@ -32,6 +34,8 @@ def run(store: Store, args: argparse.Namespace) -> int:
             print(f"initialised {store.engine.url.render_as_string(hide_password=True)}")
         elif args.command == "admin":
             user = store.set_admin(args.username, args.action == "grant")
+            log_event("authz_change", "cli", level=logging.WARNING, userid=user.id,
+                      is_admin=user.is_admin)
             print(f"{user.username} (id {user.id}): is_admin={user.is_admin}")
         elif args.command == "bridge":
             users, uses, last = store.legacy_use_since(timedelta(hours=24))

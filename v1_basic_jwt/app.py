@@ -14,6 +14,8 @@ from api_common import (
     init_store,
     register_error_handlers,
     register_request_hooks,
+    register_security_events,
+    startup_event,
     token_error,
 )
 from v1_basic_jwt.resources.item import Item, ItemList
@@ -21,6 +23,7 @@ from v1_basic_jwt.resources.user import User, UserPassword, UserRegister
 from v1_basic_jwt.security import (
     authenticate,
     check_auth_body,
+    current_user_id,
     identity,
     read_token,
     token_payload,
@@ -68,6 +71,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                       RENEW_HINT="Log in again at POST /auth")
     register_error_handlers(app)
     register_request_hooks(app)
+    # Flask-JWT's one error handler tells fewer failures apart; its tokens carry no jti.
+    register_security_events(app, current_user_id, jti=lambda: None)
     init_jwt(app)
 
     api = JsonErrorApi(app)
@@ -78,4 +83,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.add_resource(ItemList, "/items")
     # Last: a setting refused above (ConfigError) leaves no database connection open.
     init_store(app)
+    startup_event(app)
     return app

@@ -75,3 +75,9 @@ def identity_if_token() -> UserRecord | None:
         return None
     _jwt_required(current_app.config["JWT_DEFAULT_REALM"])
     return current_identity._get_current_object()
+
+
+def current_user_id() -> int | None:
+    """The verified token's user in this request, for security events (None without one)."""
+    user = current_identity._get_current_object()
+    return user.id if user is not None else None

@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, g
-from flask_jwt_extended import JWTManager
+from flask_jwt_extended import JWTManager, get_current_user, get_jwt
 
 from api_common import (
     JsonErrorApi,
@@ -14,6 +14,8 @@ from api_common import (
     init_store,
     register_error_handlers,
     register_request_hooks,
+    register_security_events,
+    startup_event,
     token_error,
     token_issued_at,
 )
@@ -96,6 +98,22 @@ def init_jwt(app: Flask) -> JWTManager:
     return jwt
 
 
+def current_user_id() -> int | None:
+    """The verified token's user in this request, for security events (None without one)."""
+    try:
+        user = get_current_user()
+    except RuntimeError:  # no token verified in this request
+        return None
+    return user.id if user is not None else None
+
+
+def current_jti() -> str | None:
+    try:
+        return get_jwt().get("jti")
+    except RuntimeError:
+        return None
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     configure(app, "v2", config)
@@ -104,6 +122,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                                  "at POST /login")
     register_error_handlers(app)
     register_request_hooks(app)
+    # One loader per failure: every kind has its own code, and so its own event.
+    register_security_events(app, current_user_id, jti=current_jti)
     init_jwt(app)
 
     api = JsonErrorApi(app)
@@ -118,4 +138,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_bridge(app, api)  # the cut-over: delete this line, its import and bridge.py after it
     # Last: a setting refused above (ConfigError) leaves no database connection open.
     init_store(app)
+    startup_event(app)
     return app

@@ -27,6 +27,7 @@ from api_common import (
     current_store,
     json_body,
     parsed_json,
+    security_event,
     token_error,
     token_issued_at,
 )
@@ -173,6 +174,7 @@ def count_legacy_use(response):
     # Not fresh enough for this route: a live token all the same, its client needs the bridge.
     if accepted or refused == "fresh_token_required":
         current_store.record_legacy_use(user_id)
+        security_event("authn_token_legacy_use", userid=user_id, jti=jti)
     elif refused:
         current_store.record_legacy_refusal(str(refused))
     return response
@@ -227,6 +229,7 @@ class TokenExchange(Resource):
         # Both end at the grace end at the latest (and /refresh never outlives its refresh
         # token): a 5-minute legacy token does not become a 30-day login past the window.
         config = current_app.config
+        g.security_userid = user.id  # no token was verified: the event names whom it was for
         refresh_token = create_refresh_token(identity=user, expires_delta=lifetime_until(
             config["JWT_REFRESH_TOKEN_EXPIRES"], grace_end()))
         lifetime = lifetime_until(config["JWT_ACCESS_TOKEN_EXPIRES"], grace_end())
