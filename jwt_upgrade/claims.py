@@ -94,7 +94,14 @@ class ClaimRules(UpgradeBase):
             self.todo("FJE110", "JWT_IDENTITY_CLAIM is set in this project: the identity is "
                                 "in that claim, not in 'sub' (4.x's default)")
 
+    def identity_read_as_a_dict(self, value: cst.BaseExpression) -> None:
+        """get_jwt_identity()["role"]: a dict identity, a string in 4.x."""
+        if (isinstance(value, cst.Call) and self.fje(value.func) == "get_jwt_identity") \
+                or (dotted(value) and dotted(value) in self.identity_vars):
+            self.todo("FJE106", f"the identity is read as a dict here: {R.TODO['FJE106']}")
+
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
+        self.identity_read_as_a_dict(original.value)
         key = updated.slice[0].slice if len(updated.slice) == 1 else None
         if not isinstance(key, cst.Index):
             return updated
@@ -109,6 +116,7 @@ class ClaimRules(UpgradeBase):
         func = original.func
         if not (isinstance(func, cst.Attribute) and func.attr.value == "get" and updated.args):
             return updated
+        self.identity_read_as_a_dict(func.value)
         new = self.claim_key(updated.args[0].value, func.value)
         if new is updated.args[0].value:
             return updated
