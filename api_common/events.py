@@ -63,9 +63,11 @@ def register_security_events(app: Flask, user_id: Callable[[], int | None],
     @app.after_request
     def _log_decision(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
-        for event, level, reason in _events(response):
-            security_event(event, level=level, status=response.status_code, reason=reason,
-                           userid=_who(response, user_id), jti=jti())
+        if events := _events(response):
+            who, token_id = _who(response, user_id), jti()
+            for event, level, reason in events:
+                security_event(event, level=level, status=response.status_code,
+                               reason=reason, userid=who, jti=token_id)
         return response
 
 
