@@ -67,8 +67,10 @@ def tell(console: Console, world: World, args: argparse.Namespace, driven: bool)
             raise KeyboardInterrupt
         if command == "replay":
             del shown[i]
-        else:
-            i = {"next": i + 1, "back": max(i - 1, 0)}.get(command, number - 1)
+        elif command == "jump":
+            i = number - 1 if 1 <= number <= len(STORY) else i  # no such step: stay
+        else:  # only "next" past the last step ends the story; "back" on step 1 stays there
+            i = i + 1 if command == "next" else max(i - 1, 0)
     return all_as_declared
 
 

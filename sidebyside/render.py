@@ -111,7 +111,13 @@ def step_view(number: int, total: int, sc: Scenario, result: dict[str, Exchange]
     got = {app: Outcome.of(ex) for app, ex in result.items()}
     expected = {app: sc.expected(app) for app in ("v1", "v2") if sc.expected(app)}
     verdict = observed_verdict(got, sc.verdict)
-    as_declared = got == expected and verdict == sc.verdict
+    # Each app against its own declared outcome: a step whose answers both changed keeps its
+    # verdict ("same" stays "same"), and must be flagged all the same.
+    mismatches = [f"{app} answered {got.get(app)}, declared {want}"
+                  for app, want in expected.items() if got.get(app) != want]
+    if verdict != sc.verdict:
+        mismatches.append(f"verdict {verdict}, declared {sc.verdict}")
+    as_declared = not mismatches
     grid = Table.grid(expand=True, padding=(0, 1))
     grid.add_column(ratio=1)
     grid.add_column(ratio=1)
@@ -121,7 +127,7 @@ def step_view(number: int, total: int, sc: Scenario, result: dict[str, Exchange]
     if sc.reason:
         line.append(f"  {sc.reason}", style=VERDICT_STYLE[verdict])
     if not as_declared:
-        line.append(f"  UNEXPECTED: declared {expected} {sc.verdict}", style="bold red")
+        line.append(f"  UNEXPECTED: {'; '.join(mismatches)}", style="bold red")
     # A rule, then the title on its own line: a long title wraps instead of being cut.
     title = Text(f"Step {number}/{total} · {sc.chapter} · {sc.title}", style="bold")
     return Group(Rule(style="dim"), title, grid, line,

@@ -73,14 +73,18 @@ def read_until(fd: int, needle: str, timeout: float = 60) -> str:
 
 def test_an_instructor_drives_it_with_keys_on_a_terminal():
     controller, terminal = pty.openpty()
-    demo = subprocess.Popen([*DEMO, "--step", "--from", "3"], cwd=REPO, stdin=terminal,
+    demo = subprocess.Popen([*DEMO, "--step", "--from", "2"], cwd=REPO, stdin=terminal,
                             stdout=terminal, stderr=terminal, start_new_session=True)
     os.close(terminal)
     try:
         read_until(controller, "q quit]")
         # Each key once the prompt is up: only then is the terminal in single-key mode.
-        for keys, shows in ((b"\x1b[C", 4), (b"\x1b[D", 3), (b"12\r", 12), (b"r", 12)):
-            os.write(controller, keys)  # next, back, jump, replay
+        # Back, then back again on step 1 (it stays there: the story does not end), next,
+        # jump, replay, and jumps to steps that do not exist (they stay where they are).
+        left, right = b"\x1b[D", b"\x1b[C"
+        for keys, shows in ((left, 1), (left, 1), (right, 2), (b"12\r", 12), (b"r", 12),
+                            (b"0\r", 12), (f"{len(STORY) + 1}\r".encode(), 12)):
+            os.write(controller, keys)
             screen = read_until(controller, "q quit]")
             assert f"Step {shows}/{len(STORY)}" in screen, (keys, screen[-500:])
         os.write(controller, b"q")

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -51,6 +52,15 @@ def test_a_real_browser_shows_every_scenario_and_filters_them(report: Path, tmp_
     filtered = chromium("--dump-dom", f"{report.as_uri()}?verdict=differs",
                         user_data=tmp_path / "b").stdout
     assert f'data-shown="{differs}"' in filtered
+    # A link to one chapter (?topic=, as a reader shares it) opens on that chapter alone.
+    topic = "account safety"
+    in_topic = [sc.key for sc in CATALOGUE if sc.chapter == topic]
+    linked = chromium("--dump-dom", f"{report.as_uri()}?topic={quote(topic)}",
+                      user_data=tmp_path / "d").stdout
+    assert f'data-shown="{len(in_topic)}"' in linked
+    visible = re.findall(r'<section class="scenario" data-key="([^"]+)"[^>]*?'
+                         r'data-topic="[^"]+"(?! style="display: none;")', linked)
+    assert visible == in_topic
     shot = tmp_path / "report.png"
     chromium(f"--screenshot={shot}", "--window-size=1280,2400", report.as_uri(),
              user_data=tmp_path / "c")
