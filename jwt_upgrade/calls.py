@@ -16,6 +16,10 @@ from jwt_upgrade.nodes import (
 )
 from jwt_upgrade.surface import GONE_IN_4X, PUBLIC_3X
 
+# The safety net's word on a removed setting no settings rule deleted (settings.py forgets it
+# when one does).
+SETTING_GONE = "removed in 4.x, so reading or setting it here does nothing (see FJE012)"
+
 
 class CallRules(ClaimRules):
     def decorator(self, node: cst.BaseExpression, name: str) -> cst.BaseExpression:
@@ -173,6 +177,8 @@ class CallRules(ClaimRules):
     def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString):
         """'flask_jwt_extended.get_jwt_claims' (mock.patch, string imports) -> 4.x's name."""
         value = string_value(updated)
+        if value in R.REMOVED_SETTINGS:  # read, or set where no settings rule looks
+            self.todo("FJE111", f"{value}: {SETTING_GONE}")
         if not value or not value.startswith(FJE + "."):
             return updated
         module, _, name = value.rpartition(".")

@@ -70,14 +70,14 @@ def test_fje_examples_upgraded_behave_on_4x_as_on_3x(module):
 
 
 def test_the_measure_sees_a_silent_miss(tmp_path: Path):
-    """The table's last column can fail: a 3.x setting in a list no rule reads is counted."""
+    """The table's last column can fail: a 3.x name in a string no rule reads is counted."""
     before = tmp_path / "before"
     before.mkdir()
     (before / "app.py").write_text('from flask_jwt_extended import jwt_optional\n\n'
-                                   'KEYS = ["JWT_BLACKLIST_ENABLED"]\n\n\n'
+                                   'NAME = "get_raw_jwt"  # for getattr\n\n\n'
                                    '@jwt_optional\ndef view():\n    return 1\n')
     row = measure("example", before, tmp_path / "after")
-    assert row.unflagged == ["app.py:3: JWT_BLACKLIST_ENABLED"]
+    assert row.unflagged == ["app.py:3: get_raw_jwt"]
     assert row.rules["FJE002"] == 1 and row.compiles == row.compilable == 1
 
 
