@@ -2,10 +2,12 @@
 against the app as a real server; and its IDE request blocks, which must send what the curl
 line beside them sends."""
 
+import json
 import os
 import re
 import shutil
 import subprocess
+from typing import NamedTuple
 
 import pytest
 
@@ -52,43 +54,85 @@ def variables(text: str) -> tuple[dict[str, str], dict[str, str]]:
     return ide, shell
 
 
-def requests_of(block: str, ide_vars: dict[str, str], shell: dict[str, str]
-                ) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
-    """(method, path, scheme) of a block's IDE request, and of its `# $ curl` line."""
-    ide = curl = None
-    for line in block.splitlines():
-        if line.startswith("# $ ") and "curl" in line and '"$BASE' in line:
-            line = line.replace("$LOGIN", shell.get("LOGIN", "$LOGIN")).replace(
-                "$AUTH", shell.get("AUTH", "$AUTH"))
-            method = re.search(r"-X (\w+)", line)
-            scheme = re.search(r"Authorization: (\w+) ", line)
-            path = re.search(r'"\$BASE(\S+?)"', line)
-            curl = (method.group(1) if method else "GET", path.group(1) if path else "",
-                    scheme.group(1) if scheme else "")
-            continue
-        for name, value in ide_vars.items():
-            if name not in ("base", "id") and "response" not in value:
-                line = line.replace(f"{{{{{name}}}}}", value)
-        if m := re.match(r"(GET|POST|PUT|DELETE) \{\{base\}\}(\S+)", line):
-            ide = [m.group(1), m.group(2).replace("{{id}}", "$ID"), ""]
-        elif ide and (m := re.match(r"Authorization: (\w+) ", line)):
-            ide[2] = m.group(1)
-    return (tuple(ide) if ide else None), curl
+class Request(NamedTuple):
+    method: str
+    path: str
+    scheme: str
+    token: tuple[str, str] | None  # (the request it came from, its key in that answer's body)
+    json_type: bool  # Content-Type: application/json
+    body: object  # the JSON sent, parsed; None without a body
+
+
+ANSWER_VAR = re.compile(r"^@(\w+) = \{\{(\w+)\.response\.body\.(\w+)\}\}$", re.MULTILINE)
+SHELL_VAR = re.compile(r"""(\w+)=\$\(echo "\$\{R[^']*'[^']*\["(\w+)"\]""")
+
+
+def requests_of(text: str) -> list[tuple[Request | None, Request | None]]:
+    """(the IDE request, the `# $ curl` request) of each block, in order: what each sends,
+    down to its JSON body and which answer its token came from. A shell variable such as
+    $TOKEN means the answer it was last assigned from, as a shell runs the lines."""
+    ide_vars, shell = variables(text)
+    answers = {name: (req, key) for name, req, key in ANSWER_VAR.findall(text)}
+    tokens: dict[str, tuple[str, str]] = {}  # shell variable -> (request name, key)
+    pairs = []
+    for block in text.split("\n###"):
+        name = re.search(r"^# @name (\w+)$", block, re.MULTILINE)
+        curl = ide = None
+        lines = block.splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("# $ ") and "curl" in line and '"$BASE' in line:
+                line = line.replace("$LOGIN", shell.get("LOGIN", "$LOGIN")).replace(
+                    "$AUTH", shell.get("AUTH", "$AUTH"))
+                method = re.search(r"-X (\w+)", line)
+                auth = re.search(r'Authorization: (\w+) \$(\w+)"', line)
+                path = re.search(r'"\$BASE(\S+?)"', line)
+                data = re.search(r"-d '([^']*)'", line)
+                curl = Request(method.group(1) if method else "GET",
+                               path.group(1) if path else "", auth.group(1) if auth else "",
+                               tokens.get(auth.group(2), ("?", auth.group(2))) if auth else None,
+                               "Content-Type: application/json" in line,
+                               json.loads(data.group(1)) if data else None)
+                tokens.update({var: (name.group(1) if name else "?", key)
+                               for var, key in SHELL_VAR.findall(line)})
+            elif m := re.match(r"(GET|POST|PUT|DELETE) (\S+)$", line):
+                ide = ide_request(m.group(1), m.group(2), lines[i + 1:], ide_vars, answers)
+        pairs.append((ide, curl))
+    return pairs
+
+
+def ide_request(method: str, url: str, rest: list[str], ide_vars: dict[str, str],
+                answers: dict[str, tuple[str, str]]) -> Request:
+    """An IDE request from its first line and the lines after it (headers, blank, body)."""
+    for name, value in ide_vars.items():
+        if name not in ("base", "id") and "response" not in value:
+            url = url.replace(f"{{{{{name}}}}}", value)
+            rest = [line.replace(f"{{{{{name}}}}}", value) for line in rest]
+    blank = rest.index("") if "" in rest else len(rest)
+    headers, body = rest[:blank], "\n".join(rest[blank:]).strip()
+    auth = next((re.match(r"Authorization: (\w+) \{\{(\w+)\}\}$", h) for h in headers
+                 if h.startswith("Authorization:")), None)
+    return Request(method, url.removeprefix("{{base}}").replace("{{id}}", "$ID"),
+                   auth.group(1) if auth else "",
+                   answers.get(auth.group(2), ("?", auth.group(2))) if auth else None,
+                   "Content-Type: application/json" in headers,
+                   json.loads(body) if body else None)
 
 
 @pytest.mark.parametrize("name", list(FILES))
 def test_the_ide_request_blocks_are_the_curl_lines(name):
-    """The curl lines run against a live server (above); each IDE block must send the same
-    method, path and Authorization scheme as the curl line beside it."""
-    text = (REPO / FILES[name]).read_text()
-    ide_vars, shell = variables(text)
-    pairs = [requests_of(b, ide_vars, shell) for b in text.split("\n###")]
+    """The curl lines run against a live server (above); each IDE block must send what the
+    curl line beside it sends: method, path, scheme, the same token, the same JSON body."""
+    pairs = requests_of((REPO / FILES[name]).read_text())
     compared = [(ide, curl) for ide, curl in pairs if ide and curl]
-    assert len(compared) >= 8
+    assert len(compared) >= 8 and len(compared) == sum(1 for _, curl in pairs if curl)
     for ide, curl in compared:
         assert ide == curl
     expected = "JWT" if name == "v1" else "Bearer"
-    assert {ide[2] for ide, _ in compared} - {""} == {expected}
+    assert {ide.scheme for ide, _ in compared} - {""} == {expected}
+    # The check reads what it compares: tokens from named answers, and bodies.
+    assert all(ide.token[0] != "?" for ide, _ in compared if ide.token)
+    assert sum(ide.body is not None for ide, _ in compared) >= 3
+    assert len({ide.token for ide, _ in compared if ide.token}) >= 2
 
 
 def test_the_two_walkthroughs_differ_only_in_their_first_lines():
