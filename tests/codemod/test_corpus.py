@@ -5,19 +5,21 @@ Every output compiles, every flask_jwt_extended name it reaches exists in 4.7, n
 loader or setting is left without a TODO of ours at its statement; and FJE's own 3.25.1
 examples, run on 3.25.1 and, upgraded, on 4.7, answer the same, step by step."""
 
+import atexit
 import functools
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from sidebyside.servers import REPO, venv_python
-from tests.codemod.corpus.__main__ import line, report_row
+from tests.codemod.corpus.__main__ import line, report_row, row_after
 from tests.codemod.corpus.measure import Row, measure
 from tests.codemod.corpus.pins import PINS
 
 CORPUS = REPO / "corpus"
-EXAMPLES = CORPUS / "vimalloc+flask-jwt-extended"
 # FJE 3.25.1's small apps that behave.py can drive (login at /login, a protected view, ...)
 SMALL_APPS = ["simple", "blacklist", "additional_data_in_access_token",
               "complex_objects_from_tokens", "tokens_from_complex_objects", "refresh_tokens",
@@ -25,11 +27,17 @@ SMALL_APPS = ["simple", "blacklist", "additional_data_in_access_token",
 BEHAVE = Path(__file__).parent / "corpus" / "behave.py"
 
 
+# Outputs go to a folder of this session's own: another run of the suite may be measuring the
+# same corpus at the same time.
+AFTERS = Path(tempfile.mkdtemp(prefix="jwt_upgrade_corpus_"))
+atexit.register(shutil.rmtree, AFTERS, ignore_errors=True)
+
+
 @functools.cache
 def measured(pin) -> Row:
     """jwt_upgrade on one pinned repository, and its imports, once per test session."""
     present(pin)
-    row = report_row(pin, CORPUS, None)
+    row = report_row(pin, CORPUS, None, AFTERS)
     assert row is not None
     return row
 
@@ -60,9 +68,8 @@ def run(python: Path, folder: Path, module: str) -> list[str]:
 def test_fje_examples_upgraded_behave_on_4x_as_on_3x(module):
     pin = PINS[0]
     before = present(pin) / pin.under
-    after = CORPUS / pin.repo.replace("/", "+") / "after"
-    if not (after / f"{module}.py").exists():
-        measured(pin)
+    measured(pin)
+    after = row_after(AFTERS, pin)
     on_3x = run(venv_python("fje3"), before, module)
     assert len(on_3x) >= 8 and any('200, {"access_token"' in line for line in on_3x)
     on_4x = run(venv_python("v2"), after, module)

@@ -30,22 +30,25 @@ def line(row: Row, commit: str) -> str:
             f"{row.imports[0]}/{row.imports[1]} | {len(row.unflagged)} |")
 
 
-def report_row(pin: Pin, out: Path, mirrors: Path | None) -> Row | None:
-    """The codemod on one pinned repository, measured; its modules imported before (3.25.1)
-    and after (4.7). None when the repository cannot be had."""
+def report_row(pin: Pin, out: Path, mirrors: Path | None,
+               afters: Path | None = None) -> Row | None:
+    """The codemod on one pinned repository (its output under `afters`, default <out>),
+    measured; its modules imported before (3.25.1) and after (4.7). None when the repository
+    cannot be had."""
     before = bring(pin, out, mirrors)
     if before is None:
         return None
     source = before / pin.under if pin.under else before
-    row = measure(pin.repo, source, out / pin.repo.replace("/", "+") / "after")
+    after = row_after(afters or out, pin)
+    row = measure(pin.repo, source, after)
     done, base, row.lost = still_importable(importable(venv_python("fje3"), source),
-                                            importable(venv_python("v2"), row_after(out, pin)))
+                                            importable(venv_python("v2"), after))
     row.imports = (done, base)
     return row
 
 
-def row_after(out: Path, pin: Pin) -> Path:
-    return out / pin.repo.replace("/", "+") / "after"
+def row_after(root: Path, pin: Pin) -> Path:
+    return root / pin.repo.replace("/", "+") / "after"
 
 
 def main(argv: list[str] | None = None) -> int:
