@@ -46,7 +46,7 @@ print(json.dumps({
 '''
 
 FJE3 = '''
-import json, flask, flask_jwt_extended
+import json, flask, flask_jwt_extended, flask_jwt_extended.exceptions
 from datetime import timedelta
 app = flask.Flask("x")
 manager = flask_jwt_extended.JWTManager(app)
@@ -55,6 +55,8 @@ print(json.dumps({
                  for k, v in app.config.items() if k.startswith("JWT_")
                  and isinstance(v, (str, int, float, bool, list, tuple, timedelta, type(None)))},
     "names": sorted(set(dir(flask_jwt_extended)) | set(dir(manager))),
+    "module": sorted(dir(flask_jwt_extended)), "manager": sorted(dir(manager)),
+    "exceptions": sorted(dir(flask_jwt_extended.exceptions)),
 }))
 '''
 
