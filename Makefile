@@ -42,7 +42,7 @@ test-v2: venvs
 # invisible in UTC alone. The live servers inherit TZ.
 ZONES := EAST-5:30 WEST8
 test-zones: venvs
-	for zone in $(ZONES); do \
+	@for zone in $(ZONES); do echo "TZ=$$zone"; \
 	  TZ=$$zone $(V1) -m pytest -q -p no:cacheprovider tests/shared tests/contract || exit 1; \
 	  TZ=$$zone $(V2) -m pytest -q -p no:cacheprovider tests/shared tests/contract \
 	    tests/v2/test_bridge.py tests/security/test_account_safety.py || exit 1; \
