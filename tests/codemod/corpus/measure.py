@@ -64,14 +64,22 @@ def compiles(source: str) -> bool:
 
 
 def code_lines(source: str) -> dict[int, str]:
-    """Each line's code without its comments (a TODO's text names 3.x words)."""
+    """Each line's code without its comments and docstrings (prose names 3.x words too); a
+    string inside code (a mock.patch target, a settings key) stays."""
     lines: dict[int, str] = {}
+    starts = {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT,
+              tokenize.ENCODING}
     try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type != tokenize.COMMENT:
-                lines[token.start[0]] = lines.get(token.start[0], "") + " " + token.string
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError):
-        pass
+        return lines
+    for i, token in enumerate(tokens):
+        before = tokens[i - 1].type if i else tokenize.NEWLINE
+        after = tokens[i + 1].type if i + 1 < len(tokens) else tokenize.NEWLINE
+        docstring = token.type == tokenize.STRING and before in starts \
+            and after in {tokenize.NEWLINE, tokenize.ENDMARKER}
+        if token.type != tokenize.COMMENT and not docstring:
+            lines[token.start[0]] = lines.get(token.start[0], "") + " " + token.string
     return lines
 
 

@@ -14,6 +14,8 @@ class Pin(NamedTuple):
 
 
 PINS = [
+    Pin("tecladocode/rest-apis-flask-python", "624bd97ce46cb12a28640e3449026d45f2e7728a",
+        "section11", "the course's own section 11 (Flask-JWT-Extended 3.x), before its rewrite"),
     Pin("vimalloc/flask-jwt-extended", "3b533e6924f9cefda74096631de53230ab413c9b", "examples",
         "FJE's own 3.25.1 examples (tag 3.25.1): every loader, claims, cookies, blacklist"),
     Pin("nestorsokil/pyweb", "24f8e1fd69144582e686aa686fdc4da59a6e90db", "",
