@@ -11,6 +11,7 @@ from typing import Any
 
 import flask
 import flask_jwt_extended
+import flask_jwt_extended.exceptions
 from flask_jwt_extended import JWTManager, default_callbacks
 
 from sidebyside.servers import venv_python
@@ -46,8 +47,9 @@ print(json.dumps({
 '''
 
 FJE3 = '''
-import json, flask, flask_jwt_extended, flask_jwt_extended.exceptions
+import inspect, json, flask, flask_jwt_extended, flask_jwt_extended.exceptions
 from datetime import timedelta
+PARAMS = {params!r}
 app = flask.Flask("x")
 manager = flask_jwt_extended.JWTManager(app)
 print(json.dumps({
@@ -57,6 +59,8 @@ print(json.dumps({
     "names": sorted(set(dir(flask_jwt_extended)) | set(dir(manager))),
     "module": sorted(dir(flask_jwt_extended)), "manager": sorted(dir(manager)),
     "exceptions": sorted(dir(flask_jwt_extended.exceptions)),
+    "params": {name: list(inspect.signature(getattr(flask_jwt_extended, name)).parameters)
+               for name in PARAMS if hasattr(flask_jwt_extended, name)},
 }))
 '''
 
@@ -74,9 +78,13 @@ def flask_jwt() -> dict[str, Any]:
     return in_venv("v1", FLASK_JWT)
 
 
+# The functions whose keyword arguments the notes name.
+PARAMS = ["create_access_token", "create_refresh_token", "jwt_required", "verify_jwt_in_request"]
+
+
 @cache
 def fje3() -> dict[str, Any]:
-    return in_venv("fje3", FJE3)
+    return in_venv("fje3", FJE3.replace("{params!r}", repr(PARAMS)))
 
 
 def seconds(value: Any) -> Any:
@@ -107,4 +115,7 @@ def fje4() -> dict[str, Any]:
                                   .parameters)
                             | set(inspect.signature(flask_jwt_extended.jwt_required)
                                   .parameters)),
+            "exceptions": sorted(dir(flask_jwt_extended.exceptions)),
+            "params": {name: list(inspect.signature(getattr(flask_jwt_extended, name)).parameters)
+                       for name in PARAMS},
             "statuses": sorted(statuses)}
