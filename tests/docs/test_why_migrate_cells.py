@@ -79,3 +79,23 @@ def test_none_published_none_open_and_fixed_here(stack):
             assert fix_of(entry(package, name), "0.0.1") == pinned, (package, name)
             said += 1
     assert said >= 2
+
+
+def test_a_wave_of_advisories_was_fixed_in_the_versions_the_row_says():
+    """"a 2026 wave of advisories ... was fixed in A to B" (an en dash in the notes): the
+    first and last minor versions that fix a CVE-2026 advisory of that package."""
+    for package, _, advisory, _, _ in rows("v2"):
+        wave = re.search(r"a (\d{4}) wave of advisories .* fixed in (\d+\.\d+)\W(\d+\.\d+)",
+                         advisory)
+        if not wave:
+            continue
+        year, first, last = wave.groups()
+        fixes = sorted({Version(event["fixed"]) for e in advisories()
+                        if e["package"] == package.lower()
+                        and any(a.startswith(f"CVE-{year}-") for a in [e["id"], *e["aliases"]])
+                        for events in e["ranges"] for event in events if "fixed" in event})
+        assert fixes, package
+        minor = [f"{v.major}.{v.minor}" for v in (fixes[0], fixes[-1])]
+        assert minor == [first, last], f"{package}: fixed in {minor[0]} to {minor[1]}"
+        return
+    raise AssertionError("no wave row: update this test with the table")
