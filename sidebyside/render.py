@@ -105,18 +105,24 @@ def app_panel(name: str, ex: Exchange | None, setup: list[Exchange], full: bool)
     return Panel(Group(*body, Rule(style="dim"), claims_text(ex, full)), title=LIBRARY[name])
 
 
+def checked(sc: Scenario, result: dict[str, Exchange]) -> tuple[str, list[str]]:
+    """The observed verdict, and how the answers differ from what the scenario declares.
+
+    Each app against its own declared outcome: a step whose answers both changed keeps its
+    verdict ("same" stays "same"), and must be flagged all the same."""
+    got = {app: Outcome.of(ex) for app, ex in result.items()}
+    verdict = observed_verdict(got, sc.verdict)
+    mismatches = [f"{app} answered {got.get(app)}, declared {want}"
+                  for app in ("v1", "v2") if (want := sc.expected(app)) and got.get(app) != want]
+    if verdict != sc.verdict:
+        mismatches.append(f"verdict {verdict}, declared {sc.verdict}")
+    return verdict, mismatches
+
+
 def step_view(number: int, total: int, sc: Scenario, result: dict[str, Exchange],
               setups: dict[str, list[Exchange]], full: bool = False) -> tuple[Group, bool]:
     """The step as one renderable, and whether both apps answered as declared."""
-    got = {app: Outcome.of(ex) for app, ex in result.items()}
-    expected = {app: sc.expected(app) for app in ("v1", "v2") if sc.expected(app)}
-    verdict = observed_verdict(got, sc.verdict)
-    # Each app against its own declared outcome: a step whose answers both changed keeps its
-    # verdict ("same" stays "same"), and must be flagged all the same.
-    mismatches = [f"{app} answered {got.get(app)}, declared {want}"
-                  for app, want in expected.items() if got.get(app) != want]
-    if verdict != sc.verdict:
-        mismatches.append(f"verdict {verdict}, declared {sc.verdict}")
+    verdict, mismatches = checked(sc, result)
     as_declared = not mismatches
     grid = Table.grid(expand=True, padding=(0, 1))
     grid.add_column(ratio=1)

@@ -15,9 +15,9 @@ from pathlib import Path
 from sidebyside.clients import Exchange
 from sidebyside.demo import play
 from sidebyside.matrix import world_for
-from sidebyside.render import LIBRARY, short
+from sidebyside.render import LIBRARY, checked, short
 from sidebyside.report_assets import LIFETIMES_SVG, PAGE, sequence_svg
-from sidebyside.scenarios import CATALOGUE, CHAPTERS, Outcome, Scenario, observed_verdict
+from sidebyside.scenarios import CATALOGUE, CHAPTERS, Scenario
 from sidebyside.servers import REPO, running_apps
 from sidebyside.tokens import decode_unverified
 
@@ -48,12 +48,13 @@ def exchange_html(ex: Exchange | None) -> str:
 
 
 def scenario_html(number: int, sc: Scenario, result: dict[str, Exchange]) -> str:
-    got = {app: Outcome.of(ex) for app, ex in result.items()}
-    verdict = observed_verdict(got, sc.verdict)
+    verdict, mismatches = checked(sc, result)
     return (f"<section class='scenario' data-key='{sc.key}' data-verdict='{verdict}' "
             f"data-topic='{html.escape(sc.chapter)}'>"
             f"<h3>{number}. {html.escape(sc.title)} <span class='badge {verdict}'>{verdict}"
             f"</span> <span class='topic'>{html.escape(sc.chapter)}</span></h3>"
+            + (f"<p class='unexpected'>UNEXPECTED: {html.escape('; '.join(mismatches))}</p>"
+               if mismatches else "")
             + (f"<p class='reason'>{html.escape(sc.reason)}</p>" if sc.reason else "")
             + "<div class='pair'>"
             + "".join(f"<div><h4>{LIBRARY[app]}</h4>{exchange_html(result.get(app))}</div>"

@@ -25,6 +25,7 @@ pre.body { white-space: pre-wrap; margin: .3em 0; }
 .badge.v2_only, .badge.v1_only { background: #1a56a0; }
 .topic { font-size: .8em; color: #666; } .reason { color: #b06000; margin: .2em 0; }
 .lesson { font-weight: 600; margin: .3em 0; }
+.unexpected { color: #fff; background: #b3261e; padding: .2em .5em; font-weight: 600; }
 svg text { font: 12px system-ui, sans-serif; }
 </style></head>
 <body>

@@ -1,5 +1,6 @@
-"""One step of the demo against both apps as real servers: a step is shown as declared only when
-each app answers what the scenario declares for it, not merely when the verdict holds."""
+"""One step of the demo (and its section of the report) against both apps as real servers: a
+step is shown as declared only when each app answers what the scenario declares for it, not
+merely when the verdict holds."""
 
 from dataclasses import replace
 
@@ -7,6 +8,7 @@ from rich.console import Console
 
 from sidebyside.demo import STORY, play
 from sidebyside.render import step_view
+from sidebyside.report import scenario_html
 from sidebyside.scenarios import Outcome, World
 from sidebyside.scenarios.base import answer
 
@@ -44,3 +46,12 @@ def test_one_app_answering_otherwise_is_named_alone(world: World):
     assert not as_declared
     assert f"v2 answered {Outcome.of(result['v2'])}, declared 299" in text
     assert "v1 answered" not in text
+
+
+def test_the_report_flags_the_same_step(world: World):
+    sc = next(sc for sc in STORY if sc.verdict == "same" and sc.v1 == sc.v2)
+    changed = replace(sc, v1=answer(418, "teapot"), v2=answer(418, "teapot"))
+    result = play(world, changed)[0]
+    section = scenario_html(1, changed, result)
+    assert "data-verdict='same'" in section  # the verdict holds, the answers do not
+    assert f"UNEXPECTED: v1 answered {Outcome.of(result['v1'])}, declared 418 teapot" in section

@@ -30,6 +30,7 @@ def test_the_page_has_every_scenario_and_needs_no_network(report: Path):
     page = report.read_text()
     keys = re.findall(r"data-key='([^']+)'", page)
     assert keys == [sc.key for sc in CATALOGUE]
+    assert "UNEXPECTED" not in page  # every scenario answered as declared
     assert not re.search(r"""(src|href)=["']?https?://""", page)  # nothing loaded from outside
     assert "<svg" in page and "token lifetimes" in page and "v2 sequence" in page
 
