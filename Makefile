@@ -110,12 +110,12 @@ run-v2: venvs
 upgrade: venvs
 	$(V2) -m jwt_upgrade $(UPGRADE_ARGS) $(PATHS)
 
-# jwt_upgrade's real-code corpus: the pinned repositories (tests/codemod/corpus/pins.py) into the
+# jwt_upgrade's real-code corpus: the pinned repositories (tests/codemod/realworld/pins.py) into the
 # ignored corpus/ folder, from CORPUS_MIRRORS (a folder of owner+name/repo git mirrors) or GitHub,
 # and the per-repository report (corpus/report.md) that the notes' codemod section quotes.
 .PHONY: corpus
 corpus: venvs
-	$(V2) -m tests.codemod.corpus
+	$(V2) -m tests.codemod.realworld
 
 parity-matrix: venvs
 	$(V2) -m sidebyside.matrix --write migration_notes.md

@@ -1,5 +1,5 @@
-"""jwt_upgrade on the real-code corpus (tests/codemod/corpus/pins.py), when it is here:
-`python -m tests.codemod.corpus` (or `make corpus`) brings it into the ignored corpus/ folder.
+"""jwt_upgrade on the real-code corpus (tests/codemod/realworld/pins.py), when it is here:
+`python -m tests.codemod.realworld` (or `make corpus`) brings it into the ignored corpus/ folder.
 
 Every output compiles, every flask_jwt_extended name it reaches exists in 4.7, no 3.x name,
 loader or setting is left without a TODO of ours at its statement; and FJE's own 3.25.1
@@ -15,16 +15,16 @@ from pathlib import Path
 import pytest
 
 from sidebyside.servers import REPO, venv_python
-from tests.codemod.corpus.__main__ import line, report_row, row_after
-from tests.codemod.corpus.measure import Row, measure
-from tests.codemod.corpus.pins import PINS
+from tests.codemod.realworld.__main__ import line, report_row, row_after
+from tests.codemod.realworld.measure import Row, measure
+from tests.codemod.realworld.pins import PINS
 
 CORPUS = REPO / "corpus"
 # FJE 3.25.1's small apps that behave.py can drive (login at /login, a protected view, ...)
 SMALL_APPS = ["simple", "blacklist", "additional_data_in_access_token",
               "complex_objects_from_tokens", "tokens_from_complex_objects", "refresh_tokens",
               "token_freshness", "optional_protected_endpoints"]
-BEHAVE = Path(__file__).parent / "corpus" / "behave.py"
+BEHAVE = Path(__file__).parent / "realworld" / "behave.py"
 
 
 # Outputs go to a folder of this session's own: another run of the suite may be measuring the

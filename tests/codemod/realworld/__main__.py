@@ -1,4 +1,4 @@
-"""python -m tests.codemod.corpus [--mirrors DIR] [--out corpus]: bring the pinned corpus,
+"""python -m tests.codemod.realworld [--mirrors DIR] [--out corpus]: bring the pinned corpus,
 run jwt_upgrade on a copy of each repository, import its flask_jwt_extended modules before
 (3.25.1) and after (4.7), and print the table the notes carry (also written to
 <out>/report.md, with every silent miss and every module lost listed under it)."""
@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 from sidebyside.servers import venv_python
-from tests.codemod.corpus.fetch import bring
-from tests.codemod.corpus.imports import importable, still_importable
-from tests.codemod.corpus.measure import Row, measure
-from tests.codemod.corpus.pins import PINS, Pin
+from tests.codemod.realworld.fetch import bring
+from tests.codemod.realworld.imports import importable, still_importable
+from tests.codemod.realworld.measure import Row, measure
+from tests.codemod.realworld.pins import PINS, Pin
 
 HEADER = ("| repository (pinned) | files | changed | rules applied | TODOs | compile() | "
           "FJE names missing in 4.x | imports on 4.7 | 3.x names left unflagged |\n"
@@ -52,7 +52,7 @@ def row_after(root: Path, pin: Pin) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.codemod.corpus")
+    parser = argparse.ArgumentParser(prog="python -m tests.codemod.realworld")
     parser.add_argument("--mirrors", type=Path, default=os.environ.get("CORPUS_MIRRORS"))
     parser.add_argument("--out", type=Path, default=Path("corpus"))
     args = parser.parse_args(argv)

@@ -1,5 +1,5 @@
 """The real-code corpus: public repositories written against Flask-JWT-Extended 3.x, each pinned
-to a commit. No code of theirs is committed here: `python -m tests.codemod.corpus` brings each
+to a commit. No code of theirs is committed here: `python -m tests.codemod.realworld` brings each
 pinned tree into the git-ignored corpus/ folder (from a local mirror, or from GitHub) and
 reports what jwt_upgrade does to it."""
 

@@ -9,7 +9,7 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from tests.codemod.corpus.pins import Pin
+from tests.codemod.realworld.pins import Pin
 
 
 def git_dir(mirrors: Path | None, pin: Pin) -> Path | None:
