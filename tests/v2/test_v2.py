@@ -41,8 +41,10 @@ def test_login_returns_fresh_access_and_linked_refresh_token(api: Api):
     assert access["exp"] - access["nbf"] == 15 * 60
     assert refresh["type"] == "refresh"
     assert refresh["exp"] - refresh["nbf"] == 30 * 24 * 3600
-    # One iat for both, to the microsecond, taken when the login request began.
-    assert access["iat"] == refresh["iat"] and access["nbf"] <= access["iat"] < access["nbf"] + 1
+    # One iat for both, to the microsecond, taken when the login request began: never later
+    # than the token was made (nbf, whole seconds; the two may straddle a second boundary).
+    assert access["iat"] == refresh["iat"] and int(access["iat"]) <= access["nbf"]
+    assert access["iat"] <= access["nbf"] + 1
     assert access["refresh_jti"] == refresh["jti"]
 
 
