@@ -5,6 +5,7 @@ interpreter whose suite fails must make `make test-pythons` fail."""
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ def run_ci(tmp_path: Path, script: str, make_exit: int, *args: str) -> tuple[int
     with make_exit, and stand-ins for chromium and the interpreters it looks for."""
     root = tmp_path / "repo"
     shutil.copytree(REPO / ".ci", root / ".ci")
+    shutil.copy(REPO / "Makefile", root / "Makefile")  # read for SUPPORTED_PYTHONS, not run
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     calls = tmp_path / "make.calls"
@@ -47,7 +49,12 @@ def test_ci_fails_at_the_first_failing_suite(tmp_path: Path):
 def test_ci_runs_every_suite_when_all_pass(tmp_path: Path):
     status, made = run_ci(tmp_path, "run", 0)
     assert status == 0
-    assert made == ["test", "test-postgres", "test-pythons", "mutants"]
+    assert [call.split()[0] for call in made] == ["test", "test-postgres", "test-pythons",
+                                                  "mutants"]
+    # test-pythons adds the supported interpreters other than the default one make test ran
+    supported = {"3.11", "3.12", "3.13"}
+    default = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert set(made[2].split("=", 1)[1].split()) == supported - {default}
 
 
 @pytest.mark.parametrize(("make_exit", "green"), [(1, False), (0, True)])
