@@ -87,10 +87,9 @@ def parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
 
 
-def used_only_as_mapping(body: cst.CSTNode, name: str) -> bool:
-    """Whether every use of `name` in the body is `name[...]` or `name.get(...)`: then it is
-    the decoded token, which is what 4.x passes as the second argument."""
-    uses = ok = 0
+def _mapping_uses(body: cst.CSTNode, name: str) -> tuple[int, int]:
+    """(uses of `name` in the body, of which `name[...]` or `name.get(...)`)."""
+    uses = as_mapping = 0
 
     class Count(cst.CSTVisitor):
         def visit_Name(self, node: cst.Name) -> None:
@@ -98,32 +97,27 @@ def used_only_as_mapping(body: cst.CSTNode, name: str) -> bool:
             uses += node.value == name
 
         def visit_Subscript(self, node: cst.Subscript) -> None:
-            nonlocal ok
-            ok += dotted(node.value) == name
+            nonlocal as_mapping
+            as_mapping += dotted(node.value) == name
 
         def visit_Attribute(self, node: cst.Attribute) -> None:
-            nonlocal ok
-            ok += dotted(node.value) == name and node.attr.value == "get"
+            nonlocal as_mapping
+            as_mapping += dotted(node.value) == name and node.attr.value == "get"
 
     body.visit(Count())
-    return uses == ok
+    return uses, as_mapping
+
+
+def used_only_as_mapping(body: cst.CSTNode, name: str) -> bool:
+    """Whether every use of `name` in the body is `name[...]` or `name.get(...)`: then it is
+    the decoded token, which is what 4.x passes as the second argument."""
+    uses, as_mapping = _mapping_uses(body, name)
+    return uses == as_mapping
 
 
 def subscripted(body: cst.CSTNode, name: str) -> bool:
     """Whether `name[...]` or `name.get(...)` occurs in the body: a dict, then."""
-    found = False
-
-    class Find(cst.CSTVisitor):
-        def visit_Subscript(self, node: cst.Subscript) -> None:
-            nonlocal found
-            found |= dotted(node.value) == name
-
-        def visit_Attribute(self, node: cst.Attribute) -> None:
-            nonlocal found
-            found |= dotted(node.value) == name and node.attr.value == "get"
-
-    body.visit(Find())
-    return found
+    return _mapping_uses(body, name)[1] > 0
 
 
 def read_by_key(body: cst.CSTNode, name: str, reserved: set[str]) -> bool:
