@@ -128,7 +128,7 @@ def story(s: Stage) -> None:
     s.bridge_report()
 
 
-def main() -> int:
+def main(step: bool = False) -> int:
     console = Console(width=None if sys.stdout.isatty() else 120)
     with tempfile.TemporaryDirectory() as tmp, fresh_store_url(Path(tmp)) as db_url:
         stage = Stage(Path(tmp), db_url, console)

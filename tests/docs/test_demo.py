@@ -1,13 +1,16 @@
 """make demo, as CI sees it (no terminal, straight through), as an instructor drives it (on a
 pseudo-terminal: keys), and --serve stopped by a signal."""
 
+import fcntl
 import os
 import pty
 import re
 import select
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 
 from sidebyside.demo import STORY
@@ -57,6 +60,14 @@ def test_list_and_from():
                           text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert late.returncode == 0
     assert f"Step {len(STORY)}/{len(STORY)}" in late.stdout and "Step 1/" not in late.stdout
+    # Out of range or not a number: one line that says what to do, no server started.
+    for bad in ("0", str(len(STORY) + 1), "40", "x"):
+        refused = subprocess.run([*DEMO, "--from", bad], cwd=REPO, capture_output=True,
+                                 text=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert refused.returncode == 2 and refused.stdout == "", refused
+        assert len(refused.stderr.splitlines()) == 1 and "--from" in refused.stderr, refused
+        if bad != "x":
+            assert f"the steps are 1 to {len(STORY)}" in refused.stderr
 
 
 def read_until(fd: int, needle: str, timeout: float = 60) -> str:
@@ -71,30 +82,129 @@ def read_until(fd: int, needle: str, timeout: float = 60) -> str:
     return seen
 
 
+class Terminal:
+    """The demo on a pseudo-terminal of a given size, as a projector's terminal runs it."""
+
+    def __init__(self, *args: str, columns: int = 100, rows: int = 30, **env: str):
+        self.controller, terminal = pty.openpty()
+        self.resize(columns, rows)
+        environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        self.demo = subprocess.Popen([*DEMO, *args], cwd=REPO, stdin=terminal, stdout=terminal,
+                                     stderr=terminal, start_new_session=True,
+                                     env={**environ, "TERM": "xterm-256color", **env})
+        os.close(terminal)
+
+    def resize(self, columns: int, rows: int, tell: bool = False) -> None:
+        fcntl.ioctl(self.controller, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        if tell:  # the demo has no controlling terminal here: send what the kernel would
+            os.kill(self.demo.pid, signal.SIGWINCH)
+
+    def screen(self, needle: str = "q quit]") -> str:
+        """The last screen drawn once `needle` shows (every screen ends with the prompt)."""
+        return read_until(self.controller, needle).rsplit("\x1b[2J", 1)[-1]
+
+    def press(self, keys: bytes, needle: str = "q quit]") -> str:
+        """Each key in turn (an escape sequence is one key), each once its screen is up."""
+        screen = ""
+        for key in [keys] if keys.startswith(b"\x1b") else [bytes([k]) for k in keys]:
+            os.write(self.controller, key)
+            screen = self.screen(needle)
+        return screen
+
+    def close(self) -> None:
+        if self.demo.poll() is None:
+            os.killpg(self.demo.pid, signal.SIGKILL)
+            self.demo.wait(timeout=30)
+        os.close(self.controller)
+
+
+def plain(screen: str) -> str:
+    return " ".join(ANSI.sub("", screen).split())
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+LEFT, RIGHT, PGDN, PGUP, BACKSPACE = b"\x1b[D", b"\x1b[C", b"\x1b[6~", b"\x1b[5~", b"\x7f"
+LAST = len(STORY)
+
+
 def test_an_instructor_drives_it_with_keys_on_a_terminal():
-    controller, terminal = pty.openpty()
-    demo = subprocess.Popen([*DEMO, "--step", "--from", "2"], cwd=REPO, stdin=terminal,
-                            stdout=terminal, stderr=terminal, start_new_session=True)
-    os.close(terminal)
+    """Any key at any moment: nothing ends the show but q or a confirmed last Enter; numbers
+    out of range and Enter on the last step are refused with a hint; a replay answers as
+    declared (fresh names); clicker keys and Backspace work."""
+    term = Terminal("--from", "2")
     try:
-        read_until(controller, "q quit]")
-        # Each key once the prompt is up: only then is the terminal in single-key mode.
-        # Back, then back again on step 1 (it stays there: the story does not end), next,
-        # jump, replay, and jumps to steps that do not exist (they stay where they are).
-        left, right = b"\x1b[D", b"\x1b[C"
-        for keys, shows in ((left, 1), (left, 1), (right, 2), (b"12\r", 12), (b"r", 12),
-                            (b"0\r", 12), (f"{len(STORY) + 1}\r".encode(), 12)):
-            os.write(controller, keys)
-            screen = read_until(controller, "q quit]")
-            assert f"Step {shows}/{len(STORY)}" in screen, (keys, screen[-500:])
-        os.write(controller, b"q")
-        read_until(controller, "both servers are down")
-        assert demo.wait(timeout=30) == 0
+        banner = plain(term.screen())
+        assert "Two real servers, one store" in banner and "pid" in banner  # before step 1
+        assert "--through" in banner  # the one-line hint: how to run it straight through
+        for keys, shows, hint in (
+                (b"\r", 2, ""), (LEFT, 1, ""), (LEFT, 1, "nothing before it"), (RIGHT, 2, ""),
+                (b"12\r", 12, ""), (b"r", 12, "replayed afresh"), (b"0\r", 12, "No step 0"),
+                (f"{LAST + 1}\r".encode(), 12, f"the steps are 1 to {LAST}"),
+                (b"99\r", 12, "No step 99"),
+                (b"1", 12, ""), (b"3", 12, ""), (BACKSPACE, 12, ""), (b"\r", 1, ""),
+                (b"r", 1, "replayed afresh"), (b"r", 1, "replayed afresh"),
+                (PGDN, 2, ""), (PGUP, 1, ""), (b" ", 2, ""), (b"x", None, None),
+                (f"{LAST}\r".encode(), LAST, ""), (b"\r", LAST, "That was the last step"),
+                (LEFT, LAST - 1, ""), (RIGHT, LAST, ""), (b"\r", LAST, "last step")):
+            if shows is None:  # a key that means nothing: no new screen, nothing happens
+                os.write(term.controller, keys)
+                continue
+            screen = plain(term.press(keys))
+            assert f"Step {shows}/{LAST} ·" in screen, (keys, screen[-800:])
+            assert hint in screen, (keys, screen[-800:])
+            assert "UNEXPECTED" not in screen and "Traceback" not in screen, (keys, screen)
+            if keys == b"1":
+                assert screen.endswith("q quit] 1")  # the typed number shows, then edits
+            if keys == BACKSPACE:
+                assert screen.endswith("q quit] 1") and "q quit] 13" not in screen[-12:]
+        os.write(term.controller, b"\r")  # confirmed: the end
+        read_until(term.controller, "End of the story")
+        assert term.demo.wait(timeout=30) == 0
     finally:
-        if demo.poll() is None:
-            os.killpg(demo.pid, signal.SIGKILL)
-            demo.wait(timeout=30)
-        os.close(controller)
+        term.close()
+
+
+def test_a_replayed_throttling_step_shows_what_its_first_play_showed():
+    """Failed logins count per address for 15 minutes: each replay acts from fresh ones."""
+    number = next(n for n, sc in enumerate(STORY, 1) if sc.key == "throttle_other_address")
+    term = Terminal("--from", str(number))
+    try:
+        term.screen()
+        screens = [plain(term.press(b"\r"))] + [plain(term.press(b"r")) for _ in range(3)]
+        for screen in screens:
+            assert f"Step {number}/" in screen and "UNEXPECTED" not in screen
+            assert "setup: POST /login → 401 x10" in screen and "429 x11" not in screen
+        term.press(b"q", "both servers are down")
+        assert term.demo.wait(timeout=30) == 0
+    finally:
+        term.close()
+
+
+def test_it_redraws_on_resize_says_when_too_small_pages_and_takes_a_light_theme():
+    number = next(n for n, sc in enumerate(STORY, 1) if sc.key == "expired_inside_leeway")
+    term = Terminal("--from", str(number), "--claims", "full", columns=100, rows=30,
+                    DEMO_THEME="light")
+    try:
+        term.screen()
+        big = term.press(b"\r")
+        assert "38;5;166" in big  # the light theme's refusal colour (dark orange), not yellow
+        assert "\x1b[33m" not in big and "\x1b[1;33m" not in big
+        assert "terminal 100x30" not in plain(big)
+        term.resize(60, 15, tell=True)
+        raw = term.screen()
+        small = plain(raw)
+        assert "terminal 60x15: the demo wants 80x24" in small and "more lines" in small
+        lines = ANSI.sub("", raw).splitlines()
+        assert len(lines) <= 15 and max(map(len, lines)) <= 60  # nothing wraps or scrolls
+        paged = plain(term.press(PGDN))
+        assert f"Step {number}/" not in paged and paged != small  # further down the same step
+        assert f"Step {number}/" in plain(term.press(PGUP))
+        term.resize(120, 40, tell=True)
+        roomy = plain(term.screen())
+        assert f"Step {number}/" in roomy and "the demo wants" not in roomy
+        term.press(b"q", "both servers are down")
+    finally:
+        term.close()
 
 
 def test_serve_keeps_both_apps_on_fixed_ports_until_a_signal_then_cleans_up():
