@@ -48,18 +48,26 @@ def lines_for(name: str, base: str, user_id: int) -> list[str]:
 
 
 def serve_forever(console: Console, servers: dict[str, AppServer], world: World) -> None:
-    console.print(Rule("[bold]Both apps keep running: paste these lines (q or Ctrl-C stops)"))
+    console.print(Rule("[bold]Both apps keep running: paste these lines in another terminal "
+                       "(q + Enter or Ctrl-C here stops them)"))
+    # The store the running apps use: `python -m shared` (admin grant, users) and the .http
+    # walkthroughs' admin grant read DATABASE_URL, and would otherwise open instance/'s.
+    console.print("# first, the store both apps use (python -m shared and the .http "
+                  f"walkthroughs need it):\nexport DATABASE_URL='{world.store.url}'",
+                  highlight=False, soft_wrap=True)
     for name, server in servers.items():
         console.print(f"# {LIBRARY[name]}", style="bold", highlight=False)
         who = world.store.find_user("demo-admin" if name == "v1" else "demo-user")
         for line in lines_for(name, server.base_url, who.id if who else 1):
             console.print(line, highlight=False, soft_wrap=True)
-    console.print(
-        "# make someone admin, in this demo's store:\n"
-        f"DATABASE_URL='{world.store.url}' .venv-v2/bin/python -m shared admin grant demo-user",
-        highlight=False, soft_wrap=True)
+    console.print("# make someone admin, in this demo's store (DATABASE_URL above):\n"
+                  ".venv-v2/bin/python -m shared admin grant demo-user",
+                  highlight=False, soft_wrap=True)
+    console.print("# the walkthroughs: v1_basic_jwt/requests.http, v2_jwt_extended/requests.http "
+                  "(their # $ lines, pasted after the export line)", highlight=False,
+                  soft_wrap=True)
     if sys.stdin.isatty():
-        while sys.stdin.readline().strip().lower() not in ("q", "quit"):
-            pass
+        while (line := sys.stdin.readline()) and line.strip().lower() not in ("q", "quit"):
+            pass  # "" is the end of input (Ctrl-D): stop too, never spin on it
     else:
         signal.pause()

@@ -7,15 +7,19 @@ import pty
 import re
 import select
 import signal
+import socket
 import struct
 import subprocess
 import sys
 import termios
 import time
 
+import pytest
+
 from sidebyside.demo import STORY
 from sidebyside.scenarios import CHAPTERS
 from sidebyside.servers import REPO
+from tests.docs.test_requests_http import EXPECTED, FILES, shell_lines
 
 DEMO = [sys.executable, "-m", "sidebyside.demo"]
 
@@ -208,21 +212,35 @@ def test_it_redraws_on_resize_says_when_too_small_pages_and_takes_a_light_theme(
 
 
 def test_serve_keeps_both_apps_on_fixed_ports_until_a_signal_then_cleans_up():
+    """--serve, and what the README pairs with it: the .http walkthroughs, twice in a row,
+    with the export line it prints (their admin grant reaches the demo's store)."""
     demo = subprocess.Popen([*DEMO, "--serve", "--from", str(len(STORY))], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, text=True, start_new_session=True)
     out = ""
     try:
-        while "admin grant" not in out:
+        while "the walkthroughs" not in out:
             line = demo.stdout.readline()
             assert line, out
             out += line
         assert "http://127.0.0.1:5001" in out and "http://127.0.0.1:5002" in out
+        assert "in another terminal" in out
         for needed in ("/register", "/auth", "/login", "/refresh", "/logout", "-X PUT",
-                       "-X DELETE", "/password"):
+                       "-X DELETE", "/password", "admin grant"):
             assert needed in out
-        store = re.search(r"DATABASE_URL='sqlite:///([^']+)'", out).group(1)
+        url = re.search(r"^export DATABASE_URL='(sqlite:///([^']+))'$", out, re.MULTILINE)
+        store = url.group(2)
         assert os.path.exists(store)
+        for run in ("first", "again"):
+            for name in FILES:
+                done = subprocess.run(  # the file's own lines, ports and all, unchanged
+                    ["bash", "-euo", "pipefail", "-c", "\n".join(shell_lines(name))],
+                    cwd=REPO, env={**os.environ, "DATABASE_URL": url.group(1)},
+                    capture_output=True, text=True, timeout=60)
+                assert done.returncode == 0, (name, run, done.stdout + done.stderr)
+                statuses = [int(s) for s in re.findall(r" \[(\d{3})\]$", done.stdout,
+                                                       re.MULTILINE)]
+                assert statuses == EXPECTED[name], (name, run, done.stdout)
         pids = [int(p) for p in re.findall(r"\(pid (\d+)\)", out)]
         demo.send_signal(signal.SIGTERM)
         rest, _ = demo.communicate(timeout=30)
@@ -232,3 +250,21 @@ def test_serve_keeps_both_apps_on_fixed_ports_until_a_signal_then_cleans_up():
         if demo.poll() is None:
             os.killpg(demo.pid, signal.SIGKILL)
             demo.communicate(timeout=30)
+
+
+def test_serve_with_its_ports_taken_says_so_and_writes_nothing(tmp_path):
+    """A second demo, or make run-v1, on 5001: one line, exit 2, no server started, no store
+    made, nobody registered in the other servers' store."""
+    with socket.socket() as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            other.bind(("127.0.0.1", 5001))
+        except OSError:
+            pytest.skip("5001 is in use by something else on this machine")
+        other.listen()
+        done = subprocess.run([*DEMO, "--serve"], cwd=REPO, capture_output=True, text=True,
+                              timeout=60, stdin=subprocess.DEVNULL,
+                              env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert done.returncode == 2 and done.stdout == "", done
+    assert len(done.stderr.splitlines()) == 1 and "port 5001" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and list(tmp_path.iterdir()) == []

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import pytest
 
+from shared import Store
 from sidebyside.servers import REPO, AppServer, venv_python
 
 FILES = {"v1": "v1_basic_jwt/requests.http", "v2": "v2_jwt_extended/requests.http",
@@ -141,3 +142,23 @@ def test_the_two_walkthroughs_differ_only_in_their_first_lines():
     assert len(v1) == len(v2)
     differing = [i for i, (a, b) in enumerate(zip(v1, v2, strict=True)) if a != b]
     assert differing and max(differing) < 14, differing
+
+
+def test_the_admin_grant_against_another_store_says_which_store_to_use(
+        servers: dict[str, AppServer], tmp_path):
+    """The apps on one store, the shell's DATABASE_URL on another (the instance/ default while
+    the apps run under make demo --serve): the walkthrough stops at the grant and says why,
+    instead of answering 403 where the file says 200."""
+    lines = shell_lines("v1")
+    lines[0] = re.sub(r"BASE=\S+;", f"BASE={servers['v1'].base_url};", lines[0])
+    lines[0] = re.sub(r"PY=\S+", f"PY={venv_python('v1')}", lines[0])
+    grant = next(i for i, line in enumerate(lines) if "admin grant" in line)
+    elsewhere = f"sqlite:///{tmp_path / 'other.db'}"
+    done = subprocess.run(["bash", "-uo", "pipefail", "-c", "\n".join(lines[:grant + 1])],
+                          cwd=REPO, env={**os.environ, "DATABASE_URL": elsewhere},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert f"no bob in the store at {elsewhere}: export the DATABASE_URL" in done.stdout
+    with Store(servers["v1"].env["DATABASE_URL"]) as store:  # what it left: bob, his chair
+        store.delete_item("chair")
+        store.delete_user(store.find_user("bob").id)
