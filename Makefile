@@ -125,6 +125,19 @@ bench: venvs
 	if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then \
 	  bash .ci/with-postgres $(V2) -m sidebyside.bench; else $(V2) -m sidebyside.bench; fi
 
+# The same bench with v2 also on the upstream patches (upstream/README.md): throwaway copies
+# of .venv-v2 in the ignored .bench-upstream/, patched there, never in .venv-*; SQLite.
+# Its last line: v2/v1 protected: X stock, Y patched FJE, Z patched FJE+PyJWT (control ...).
+# The patches' own checks (parse counts, PyJWT's refusals, FJE's checks at the same point):
+# make test-upstream, about 30 s.
+.PHONY: bench-upstream test-upstream
+BENCH_UPSTREAM_WORKERS ?= 1
+bench-upstream: venvs
+	UV=$(UV) $(V2) -m sidebyside.bench --upstream --workers $(BENCH_UPSTREAM_WORKERS)
+
+test-upstream: venvs
+	UV=$(UV) $(V2) -m pytest tests/upstream
+
 # Empty the local store and dev secrets (instance/); the environments stay.
 reset:
 	rm -rf instance

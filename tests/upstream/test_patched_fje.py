@@ -1,0 +1,30 @@
+"""Flask-JWT-Extended decoding the token once refuses what 4.7.4 refuses, at the same point
+of the request: the same answer, after the same callbacks, and the view never runs."""
+
+from tests.upstream.conftest import ask
+
+
+def test_patched_fje_refuses_revoked_expired_and_wrong_type_tokens_at_the_same_point(
+        environments):
+    stock = ask(environments["stock"], "tests.upstream.probes", "fje")
+    patched = ask(environments["patched-fje"], "tests.upstream.probes", "fje")
+    both = ask(environments["patched-fje-pyjwt"], "tests.upstream.probes", "fje")
+    assert not stock["state"]["fje_decode_once"] and patched["state"]["fje_decode_once"]
+    assert patched["cases"] == stock["cases"] == both["cases"]
+    cases = patched["cases"]
+    assert cases["valid access token"]["trace"] == ["blocklist", "claims check", "user lookup",
+                                                    "store.get_item"]
+    expected = {
+        "revoked (logged out)": ("token_revoked", ["blocklist", "revoked"]),
+        "refresh token of a logged-out login": ("token_revoked", ["blocklist", "revoked"]),
+        "revoked (password changed since)": ("token_revoked", ["blocklist", "revoked"]),
+        "expired": ("token_expired", ["expired"]),
+        "wrong type: refresh token as access": ("invalid_token", ["invalid"]),
+        "wrong type: access token at /refresh": ("invalid_token", ["invalid"]),
+        "not fresh at a fresh-only write": ("fresh_token_required", ["needs fresh"]),
+        "bad signature": ("invalid_token", ["invalid"]),
+    }
+    for case, (error, trace) in expected.items():
+        assert (cases[case]["status"], cases[case]["error"], cases[case]["trace"]) == (
+            401, error, trace), case
+    assert not patched["desk_created"] and not stock["desk_created"]
