@@ -24,7 +24,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
 # (.venv-fje3: the course's Flask-JWT-Extended 3.25.1, for the codemod's proof only.)
-.PHONY: report mutants coverage coverage-erase coverage-summary upgrade demo test test-v1 test-v2 test-zones test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
+.PHONY: exercise grade report mutants coverage coverage-erase coverage-summary upgrade demo test test-v1 test-v2 test-zones test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
 
 demo: venvs
 	$(V2) -m sidebyside.demo $(DEMO_ARGS)
@@ -35,7 +35,7 @@ test-v1: venvs
 	$(V1) -m coverage run -m pytest tests/shared tests/contract tests/v1
 
 test-v2: venvs
-	$(V2) -m coverage run -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/codemod tests/docs
+	$(V2) -m coverage run -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/codemod tests/docs tests/exercise
 
 # The suites that touch time, again east and west of UTC (POSIX TZ strings: no tz database
 # needed): the store keeps naive UTC, and reading it, or a token's exp, as local time is
@@ -116,6 +116,15 @@ upgrade: venvs
 .PHONY: corpus
 corpus: venvs
 	$(V2) -m tests.codemod.realworld
+
+# Exercise mode: the starters (generated from v2's solution markers and from v1), and the
+# grader that runs the parity catalogue against a learner's package (see the README).
+EXERCISE_DIR ?= exercise
+exercise: venvs
+	$(V2) -m sidebyside.exercise $(EXERCISE_DIR)
+
+grade: venvs
+	$(V2) -m sidebyside.exercise.grade $(EXERCISE_DIR) $(GRADE_ARGS)
 
 parity-matrix: venvs
 	$(V2) -m sidebyside.matrix --write migration_notes.md

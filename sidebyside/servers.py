@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +48,14 @@ def die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+class ServerDidNotStart(RuntimeError):
+    """A server exited, or never answered, during start-up (its log says why)."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name = name
+
+
 @dataclass
 class AppServer:
     name: str  # "v1" or "v2"
@@ -54,6 +63,9 @@ class AppServer:
     log_path: Path
     port: int = 0
     process: subprocess.Popen | None = field(default=None, repr=False)
+    # Another app in this stack's role (make grade: a learner's package, found on pythonpath).
+    module: str = ""
+    pythonpath: str = ""
 
     @property
     def python(self) -> Path:
@@ -75,11 +87,13 @@ class AppServer:
 
     def argv(self) -> list[str]:
         """The command that serves the app on self.port (the bench runs gunicorn instead)."""
-        return [str(self.python), "-m", APPS[self.name]]
+        return [str(self.python), "-m", self.module or APPS[self.name]]
 
     def start(self) -> None:
         self.port = self.port or free_port()  # a port given in advance, else any free one
         env = {**self.env, "HOST": "127.0.0.1", "PORT": str(self.port)}
+        if self.pythonpath:
+            env["PYTHONPATH"] = self.pythonpath
         with self.log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
             self.process = subprocess.Popen(
                 self.argv(), cwd=REPO, env=env,
@@ -92,13 +106,20 @@ class AppServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited during start-up:\n{self.log()}")
-            with (contextlib.suppress(OSError),
-                  urllib.request.urlopen(f"{self.base_url}/items", timeout=2) as r):
-                if r.status == 200 and r.headers.get_content_type() == "application/json":
+                raise ServerDidNotStart(self.name,
+                                        f"{self.name} exited during start-up:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/items", timeout=2) as r:
+                    if r.status == 200 and r.headers.get_content_type() == "application/json":
+                        return
+            except urllib.error.HTTPError:
+                if self.module:  # a stand-in that answers is up: grading says what is wrong
                     return
+            except OSError:
+                pass
             time.sleep(0.05)
-        raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s:\n{self.log()}")
+        raise ServerDidNotStart(self.name,
+                                f"{self.name} not ready after {timeout:.0f} s:\n{self.log()}")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -130,7 +151,7 @@ class GunicornServer(AppServer):
 
     def argv(self) -> list[str]:
         gunicorn = self.python.parent / "gunicorn"
-        spec = self.app_spec or f"{APPS[self.name]}.app:create_app()"
+        spec = self.app_spec or f"{self.module or APPS[self.name]}.app:create_app()"
         return [str(gunicorn), "-c", str(REPO / "gunicorn.conf.py"), "--workers",
                 str(self.workers), "--bind", f"127.0.0.1:{self.port}", spec]
 
@@ -164,9 +185,13 @@ def workers_from_env() -> int:
 @contextlib.contextmanager
 def running_apps(workdir: Path, extra_env: Mapping[str, str] | None = None,
                  workers: int | None = None, bridge_until: str | None = None,
-                 ports: Mapping[str, int] | None = None) -> Iterator[dict[str, AppServer]]:
+                 ports: Mapping[str, int] | None = None,
+                 stand_ins: Mapping[str, tuple[str, str]] | None = None
+                 ) -> Iterator[dict[str, AppServer]]:
     """Both apps on one fresh store, each with its own secret, stopped on the way out.
-    bridge_until: v2 opens the cut-over bridge for v1's tokens until then (ISO-8601)."""
+    bridge_until: v2 opens the cut-over bridge for v1's tokens until then (ISO-8601).
+    stand_ins: {"v2": (package, pythonpath)} serves another package in that app's role and
+    environment (make grade: a learner's migration)."""
     from shared import Store
     from sidebyside.databases import fresh_store_url
 
@@ -181,8 +206,11 @@ def running_apps(workdir: Path, extra_env: Mapping[str, str] | None = None,
                 env.update(LEGACY_JWT_SECRET_KEY=servers["v1"].secret,
                            LEGACY_TOKENS_UNTIL=bridge_until)
             port = (ports or {}).get(name, 0)
-            servers[name] = (GunicornServer(name, env, log, port, workers=workers) if workers
-                             else AppServer(name, env, log, port))
+            module, pythonpath = (stand_ins or {}).get(name, ("", ""))
+            servers[name] = (GunicornServer(name, env, log, port, module=module,
+                                            pythonpath=pythonpath, workers=workers)
+                             if workers else AppServer(name, env, log, port, module=module,
+                                                       pythonpath=pythonpath))
         try:
             # Create the schema once, so two first starts do not race on CREATE TABLE.
             with Store(db_url) as store:

@@ -50,25 +50,35 @@ def init_jwt(app: Flask) -> JWTManager:
 
     # What Flask-JWT's identity() did, split in two: the token stores an id, the lookup
     # turns it back into a user on every protected request.
+    # BEGIN SOLUTION log in
     @jwt.user_identity_loader
     def user_identity(user: UserRecord) -> str:
         return str(user.id)  # PyJWT >= 2.10 rejects a non-string "sub"
+    # STARTER: pass
+    # END SOLUTION
 
+    # BEGIN SOLUTION protected call
     @jwt.user_lookup_loader
     def user_lookup(_jwt_header: dict, jwt_payload: dict) -> UserRecord | None:
         if "jwt_user" in g:  # already read by is_revoked, in the same statement
             return g.pop("jwt_user")
         user_id = user_id_of(jwt_payload)
         return current_store.get_user(user_id) if user_id is not None else None
+    # STARTER: pass
+    # END SOLUTION
 
     # Replaces the course's `identity == 1`: admin is data in the store. `iat` to the
     # microsecond: is_revoked compares it with the account's last password change.
     @jwt.additional_claims_loader
     def claims(user: UserRecord) -> dict:
+        # BEGIN SOLUTION claims
         return {"is_admin": user.is_admin, "iat": token_issued_at()}
+        # STARTER: return {"iat": token_issued_at()}
+        # END SOLUTION
 
     # Every error callback answers in the contract's shape, 401 (the library says 422 for
     # malformed tokens; RFC 6750 says 401 invalid_token), saying what to do next.
+    # BEGIN SOLUTION error callbacks
     @jwt.unauthorized_loader
     def missing_token(_reason: str):
         return token_error("authorization_required")
@@ -94,6 +104,8 @@ def init_jwt(app: Flask) -> JWTManager:
     @jwt.user_lookup_error_loader
     def user_not_found(_jwt_header: dict, _jwt_payload: dict):
         return token_error("user_not_found")
+    # STARTER: pass
+    # END SOLUTION
 
     return jwt
 

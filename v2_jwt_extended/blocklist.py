@@ -58,6 +58,7 @@ NEVER = 253402300799  # 9999-12-31T23:59:59Z
 
 
 def revoke_current_login() -> None:
+    # BEGIN SOLUTION logout
     payload = get_jwt()
     revoked = [(payload["jti"], payload.get("exp", NEVER))]
     if "refresh_jti" in payload:
@@ -67,3 +68,4 @@ def revoke_current_login() -> None:
         expires = int(payload["iat"] + lifetime.total_seconds()) if lifetime else NEVER
         revoked.append((payload["refresh_jti"], expires))
     current_store.revoke(revoked)
+    # END SOLUTION

@@ -45,9 +45,17 @@ class Scenario:
     verdict: str
     reason: str
     lesson: str
+    points: int = 1  # what the scenario is worth when `make grade` grades a learner's v2
 
     def expected(self, app: str) -> Outcome | None:
         return self.v1 if app == "v1" else self.v2
+
+    @property
+    def hint(self) -> str:
+        """What a learner who lost this scenario should know: its lesson, else its chapter's
+        first lesson (every chapter has one; tests/exercise checks it)."""
+        return self.lesson or next(sc.lesson for sc in CATALOGUE
+                                   if sc.chapter == self.chapter and sc.lesson)
 
 
 @dataclass
@@ -97,9 +105,10 @@ CHAPTERS = ["register", "log in", "protected call", "claims", "optional JWT", "r
 
 
 def scenario(key: str, chapter: str, title: str, *, v1: Outcome | None, v2: Outcome | None,
-             verdict: str = "same", reason: str = "", lesson: str = ""):
+             verdict: str = "same", reason: str = "", lesson: str = "", points: int = 1):
     def add(act: Callable[[World, AppClient], Exchange]):
-        CATALOGUE.append(Scenario(key, chapter, title, act, v1, v2, verdict, reason, lesson))
+        CATALOGUE.append(Scenario(key, chapter, title, act, v1, v2, verdict, reason, lesson,
+                                  points))
         return act
 
     return add

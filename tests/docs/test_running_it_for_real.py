@@ -28,6 +28,7 @@ def test_make_test_postgres_serves_only_the_live_server_suites_under_gunicorn(
     assert all(line.startswith("APP_SERVER_WORKERS=4 ") for line in lines)
     monkeypatch.setenv("APP_SERVER_WORKERS", "4")
     assert workers_from_env() == 4
-    assert "GunicornServer(name, env, log, port, workers=workers) if workers" in \
-        inspect.getsource(running_apps)
+    source = inspect.getsource(running_apps)
+    assert "GunicornServer(name, env, log, port," in source and "workers=workers)" in source
+    assert "if workers else AppServer(" in source
     assert isinstance(contract.make_app(db_url, secret_key).test_client(), FlaskClient)

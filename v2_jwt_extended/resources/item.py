@@ -13,7 +13,10 @@ class Item(Resource):
             raise NotFound("Item not found.")
         return item.to_json()
 
+    # BEGIN SOLUTION freshness
     @jwt_required(fresh=True)
+    # STARTER: @jwt_required()
+    # END SOLUTION
     def post(self, name: str):
         body = json_body(("price",))
         return current_store.create_item(name, body["price"]).to_json(), 201
@@ -28,13 +31,16 @@ class Item(Resource):
     def delete(self, name: str):
         # The claim was written at login: a revoked admin flag counts only once this token
         # expires (at most JWT_ACCESS_TOKEN_EXPIRES). v1 looked the user up every time.
+        # BEGIN SOLUTION claims
         if get_jwt().get("is_admin") is not True:
             raise ApiError(403, "admin_required", "Admin privilege required.")
+        # END SOLUTION
         current_store.delete_item(name)
         return {"message": "Item deleted."}
 
 
 class ItemList(Resource):
+    # BEGIN SOLUTION optional JWT
     @jwt_required(optional=True)
     def get(self):
         items = current_store.list_items()
@@ -42,3 +48,6 @@ class ItemList(Resource):
             return {"items": [item.name for item in items],
                     "message": "More data available if you log in."}
         return {"items": [item.to_json() for item in items]}
+    # STARTER: def get(self):
+    # STARTER:     return {"items": [item.name for item in current_store.list_items()]}
+    # END SOLUTION

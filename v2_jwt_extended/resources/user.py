@@ -64,11 +64,13 @@ class UserLogin(Resource):
         if user is None:
             raise ApiError(401, "invalid_credentials",
                            "Invalid credentials: check the username and password.")
+        # BEGIN SOLUTION log in
         refresh_token = create_refresh_token(identity=user)
         access_token = create_access_token(
             identity=user, fresh=True, additional_claims=login_claims(jti_of(refresh_token))
         )
         return {"access_token": access_token, "refresh_token": refresh_token}
+        # END SOLUTION
 
 
 class TokenRefresh(Resource):
@@ -76,6 +78,7 @@ class TokenRefresh(Resource):
     def post(self):
         # Not fresh: a refresh token proves a past login, not a password typed just now. Never
         # outliving the refresh token: what ends the login (its exp) ends its access tokens.
+        # BEGIN SOLUTION refresh
         refresh = get_jwt()
         lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
         if "exp" in refresh:
@@ -84,6 +87,7 @@ class TokenRefresh(Resource):
             identity=current_user, fresh=False, additional_claims=login_claims(refresh["jti"]),
             expires_delta=lifetime)
         return {"access_token": access_token}
+        # END SOLUTION
 
 
 class UserLogout(Resource):
