@@ -94,12 +94,15 @@ class Show:
         self.raw = self.ending = False
         self.revealed: set[int] = set()
         self.replays, self.all_as_declared = 0, True
-        self.room = self.length = 0
+        self.room = self.length = self.below = 0
+        self.title = ""
 
     def view(self) -> RenderableType:
         if self.i not in self.shown:
             self.shown[self.i] = play(self.world, STORY[self.i])
         result, setups = self.shown[self.i]
+        sc = STORY[self.i]
+        self.title = f"Step {self.i + 1}/{len(STORY)} · {sc.chapter} · {sc.title}"
         quiz = self.args.quiz and self.i not in self.revealed
         raw = {n: c.base_url for n, c in self.world.clients.items()} if self.raw else None
         view, as_declared = step_view(self.i + 1, len(STORY), STORY[self.i], result, setups,
@@ -114,15 +117,17 @@ class Show:
         return out.file.getvalue().splitlines()  # type: ignore[attr-defined]
 
     def draw(self, view: RenderableType | None = None) -> None:
-        """The step (or the part of it that fits), a hint line when there is one, the prompt."""
+        """The step (or the part of it that fits), a hint line when there is one, the prompt.
+        Further down a tall step, its title stays on the first row."""
         columns, rows = size()
         lines = self.lines(self.view() if view is None else view, columns)
         notes = [n for n in (self.hint, too_small(columns, rows)) if n]
-        self.room, self.length = max(rows - 1 - len(notes), 3), len(lines)
+        self.room, self.length = max(rows - 2 - len(notes), 3), len(lines)  # a page's step
         self.offset = max(min(self.offset, self.length - self.room), 0)
-        window = lines[self.offset:self.offset + self.room]
-        more = f"▼ {self.length - self.offset - self.room} more lines · " \
-            if self.offset + self.room < self.length else ""
+        header = [f"continued: {self.title}"[:columns - 1]] if self.offset else []
+        window = header + lines[self.offset:self.offset + self.room + 1 - len(header)]
+        below = self.length - self.offset - len(window) + len(header)
+        more = f"▼ {below} more lines · " if below > 0 else ""
         prompt = more + PROMPT
         if len(prompt) + len(self.digits) + 2 > columns:
             prompt = ("▼ more lines · " if more else "") + NARROW_PROMPT
@@ -130,6 +135,7 @@ class Show:
         sys.stdout.write("\x1b[H\x1b[2J" + "\n".join(window) + "\n"
                          + "".join(f"{n[:columns - 1]}\n" for n in notes) + prompt)
         sys.stdout.flush()
+        self.below = below
 
     def move(self, to: int) -> None:
         self.i, self.offset, self.raw, self.ending = to, 0, False, False
@@ -138,7 +144,7 @@ class Show:
         """Enter/next: reveal, page down, next step, or (confirmed) the end. True: the end."""
         if self.args.quiz and self.i not in self.revealed:
             self.revealed.add(self.i)
-        elif self.offset + self.room < self.length:
+        elif self.below > 0:
             self.offset += self.room
         elif self.i == len(STORY) - 1:
             if self.ending:

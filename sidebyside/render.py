@@ -75,7 +75,7 @@ def duration(seconds: int) -> str:
 
 def time_claim(key: str, value: float, now: float) -> str:
     """exp as time left (or since when expired), iat/nbf as how long ago (or how far ahead)."""
-    delta = round(value - now)
+    delta = int(value - now)  # toward zero, as a countdown shows it: 14 min 59 s left
     if key == "exp":
         return f"{duration(delta)} left" if delta >= 0 else f"expired {duration(-delta)} ago"
     return f"{duration(-delta)} ago" if delta <= 0 else f"in {duration(delta)}"

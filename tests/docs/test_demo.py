@@ -142,7 +142,8 @@ def test_an_instructor_drives_it_with_keys_on_a_terminal():
         assert "--through" in banner  # the one-line hint: how to run it straight through
         for keys, shows, hint in (
                 (b"\r", 2, ""), (LEFT, 1, ""), (LEFT, 1, "nothing before it"), (RIGHT, 2, ""),
-                (b"12\r", 12, ""), (b"r", 12, "replayed afresh"), (b"0\r", 12, "No step 0"),
+                (b"12\r", 12, ""), (b"h", 12, "raw HTTP"), (PGDN, 12, "$ curl -i"),
+                (b"h", 12, "Lesson:"), (b"r", 12, "replayed afresh"), (b"0\r", 12, "No step 0"),
                 (f"{LAST + 1}\r".encode(), 12, f"the steps are 1 to {LAST}"),
                 (b"99\r", 12, "No step 99"),
                 (b"1", 12, ""), (b"3", 12, ""), (BACKSPACE, 12, ""), (b"\r", 1, ""),
@@ -201,8 +202,9 @@ def test_it_redraws_on_resize_says_when_too_small_pages_and_takes_a_light_theme(
         lines = ANSI.sub("", raw).splitlines()
         assert len(lines) <= 15 and max(map(len, lines)) <= 60  # nothing wraps or scrolls
         paged = plain(term.press(PGDN))
-        assert f"Step {number}/" not in paged and paged != small  # further down the same step
-        assert f"Step {number}/" in plain(term.press(PGUP))
+        # Further down the same step, its title kept on the first row.
+        assert paged.startswith(f"continued: Step {number}/") and paged != small
+        assert plain(term.press(PGUP)).count("continued:") == 0
         term.resize(120, 40, tell=True)
         roomy = plain(term.screen())
         assert f"Step {number}/" in roomy and "the demo wants" not in roomy
