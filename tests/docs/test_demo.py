@@ -169,6 +169,23 @@ def test_an_instructor_drives_it_with_keys_on_a_terminal():
         term.close()
 
 
+def test_on_a_terminal_it_paces_itself_unless_told_to_run_through():
+    """make demo on a terminal waits on its banner (the instructor starts it); --through runs
+    straight to the end there too."""
+    paced = Terminal("--from", str(LAST))
+    through = Terminal("--from", str(LAST), "--through")
+    try:
+        assert "Two real servers" in plain(paced.screen())
+        read_until(through.controller, "End of the story")
+        assert through.demo.wait(timeout=30) == 0
+        assert paced.demo.poll() is None  # still on its banner, waiting for a key
+        paced.press(b"q", "both servers are down")
+        assert paced.demo.wait(timeout=30) == 0
+    finally:
+        paced.close()
+        through.close()
+
+
 def test_a_replayed_throttling_step_shows_what_its_first_play_showed():
     """Failed logins count per address for 15 minutes: each replay acts from fresh ones."""
     number = next(n for n, sc in enumerate(STORY, 1) if sc.key == "throttle_other_address")
