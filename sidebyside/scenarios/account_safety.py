@@ -35,7 +35,8 @@ def _after_password_change(w: World, me: AppClient, use_refresh: bool = False) -
           "Use a token issued before the password changed",
           v1=answer(401, "token_revoked"), v2=answer(401, "token_revoked"),
           lesson="Each token carries iat to the microsecond; each account, when its password "
-                 "last changed: an older token is refused, with no row per token.")
+                 "last changed: an older token is refused, with no row per token.",
+          points=2)
 def _(w: World, me: AppClient) -> Exchange:
     return _after_password_change(w, me)
 

@@ -7,7 +7,8 @@ from sidebyside.scenarios.base import World, answer, non_fresh_token, scenario
 @scenario("write_non_fresh", "freshness", "Create an item with a refreshed (non-fresh) token",
           v1=answer(201), v2=answer(401, "fresh_token_required"), verdict="differs",
           reason="Flask-JWT has no freshness: any valid token may write",
-          lesson="Sensitive writes want a password typed recently: jwt_required(fresh=True).")
+          lesson="Sensitive writes want a password typed recently: jwt_required(fresh=True).",
+          points=2)
 def _(w: World, me: AppClient) -> Exchange:
     _, token = non_fresh_token(w, me)
     return me.request("POST", f"/item/stale{w.run_id}{me.name}", token=token,

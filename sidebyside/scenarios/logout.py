@@ -24,7 +24,8 @@ def _(w: World, me: AppClient) -> Exchange:
 @scenario("refresh_after_logout", "logout", "Use the refresh token after logging out",
           v1=None, v2=answer(401, "token_revoked"), verdict="v2_only",
           reason="v1 issues no refresh tokens",
-          lesson="Revoking only the access token would let /refresh mint a new one.")
+          lesson="Revoking only the access token would let /refresh mint a new one.",
+          points=2)
 def _(w: World, me: AppClient) -> Exchange:
     tokens = me.tokens(w.register(me).name, PASSWORD)
     me.request("POST", "/logout", token=tokens.access)

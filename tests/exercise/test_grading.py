@@ -131,6 +131,7 @@ def test_the_reference_scores_full_marks_hidden_cases_included(tmp_path: Path):
     assert {t["tags"][0] for t in hidden} >= HIDDEN_CHAPTERS
     assert len(hidden) > len(HIDDEN)
     assert results["score"] == sum(t["max_score"] for t in results["tests"])
+    assert {t["max_score"] for t in results["tests"]} == {1, 2}  # the catalogue's points=
     for test in results["tests"]:
         assert set(test) >= GRADESCOPE_TEST_FIELDS
     suite = ET.parse(folder / "junit.xml").getroot()
