@@ -139,13 +139,17 @@ bench: venvs
 # Its last line: v2/v1 protected: X stock, Y patched FJE, Z patched FJE+PyJWT (control ...).
 # The patches' own checks (parse counts, PyJWT's refusals, FJE's checks at the same point):
 # make test-upstream, about 30 s.
-.PHONY: bench-upstream test-upstream
+.PHONY: bench-upstream test-upstream upstream-suites
 BENCH_UPSTREAM_WORKERS ?= 1
 bench-upstream: venvs
 	UV=$(UV) $(V2) -m sidebyside.bench --upstream --workers $(BENCH_UPSTREAM_WORKERS)
 
 test-upstream: venvs
 	UV=$(UV) $(V2) -m pytest tests/upstream
+
+# The libraries' own test suites at the pinned releases, stock and patched (PyPI needed).
+upstream-suites: venvs
+	UV=$(UV) $(V2) -m upstream.suites
 
 # Empty the local store and dev secrets (instance/); the environments stay.
 reset:
