@@ -259,3 +259,12 @@ def test_the_classroom_workflow_runs_the_grader_and_the_reporter_can_read_it(gen
     assert result["status"] == "pass" and result["max_score"] > 0
     assert all({"name", "status", "score", "message"} <= set(t) for t in result["tests"])
     assert sum(t["score"] for t in result["tests"]) == result["max_score"]
+
+
+def test_a_run_past_its_time_box_loses_what_it_did_not_run(tmp_path: Path):
+    """Deterministic and time-boxed: a grade never hangs on a slow app; what did not run is
+    lost, saying why."""
+    status, out, results = grade(reference_copy(tmp_path), "--time-box", "0")
+    assert status == 1
+    assert results["score"] == 0 and "the time box (0 s) ended" in out
+    assert all("the time box (0 s) ended" in t["output"] for t in results["tests"])
