@@ -136,6 +136,7 @@ def grade_case(world: World, case: Case, number: str, log: Callable[[], str]) ->
     me = world.clients["v2"]
     before = len(me.history)
     started = time.monotonic()
+    exchange: Exchange | None
     try:
         exchange = case.scenario.act(world, me)
         problem = judge(case.scenario, exchange)
