@@ -34,8 +34,11 @@ test: lint coverage-erase test-v1 test-v2 test-zones coverage-summary
 test-v1: venvs
 	$(V1) -m coverage run -m pytest tests/shared tests/contract tests/v1
 
+# The grader's suite starts ~15 pairs of servers whose code the parity suite already runs
+# under every interpreter: make test-pythons leaves it out (EXERCISE_SUITE=), as it does ZONES.
+EXERCISE_SUITE := tests/exercise
 test-v2: venvs
-	$(V2) -m coverage run -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/codemod tests/docs tests/exercise
+	$(V2) -m coverage run -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/codemod tests/docs $(EXERCISE_SUITE)
 
 # The suites that touch time, again east and west of UTC (POSIX TZ strings: no tz database
 # needed): the store keeps naive UTC, and reading it, or a token's exp, as local time is
