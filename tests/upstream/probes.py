@@ -144,6 +144,8 @@ def fje_trace() -> dict[str, Any]:
             header, payload, signature = tokens["access_token"].split(".")
             tampered = ".".join([header, payload, ("A" if signature[0] != "A" else "B")
                                  + signature[1:]])
+            # Not JSON ("not json", base64url), under the signature of another payload.
+            unsigned_garbage = ".".join([header, "bm90IGpzb24", signature])
             cases = {
                 "valid access token": call("GET", "/item/chair", tokens["access_token"]),
                 "revoked (logged out)": call("GET", "/item/chair", logged_out["access_token"]),
@@ -159,6 +161,8 @@ def fje_trace() -> dict[str, Any]:
                 "not fresh at a fresh-only write": call(
                     "POST", "/item/desk", not_fresh, json={"price": 3}),
                 "bad signature": call("GET", "/item/chair", tampered),
+                "bad signature over a payload that is not JSON": call(
+                    "GET", "/item/chair", unsigned_garbage),
             }
             return {"state": library_state(), "cases": cases,
                     "desk_created": store.get_item("desk") is not None}

@@ -10,6 +10,15 @@ def test_patched_fje_refuses_revoked_expired_and_wrong_type_tokens_at_the_same_p
     patched = ask(environments["patched-fje"], "tests.upstream.probes", "fje")
     both = ask(environments["patched-fje-pyjwt"], "tests.upstream.probes", "fje")
     assert not stock["state"]["fje_decode_once"] and patched["state"]["fje_decode_once"]
+    # The one difference, and the patch's write-up says so: 4.7.4 parsed the payload of an
+    # unverified token first, and named what was wrong with it; decoding once, the signature
+    # is checked before the payload is parsed. Same answer otherwise, same callbacks.
+    garbage = "bad signature over a payload that is not JSON"
+    assert stock["cases"][garbage]["message"].startswith("Invalid payload string")
+    assert patched["cases"][garbage]["message"].startswith("Signature verification failed")
+    assert both["cases"][garbage]["message"].startswith("Signature verification failed")
+    for answers in (stock, patched, both):
+        answers["cases"][garbage].pop("message")
     assert patched["cases"] == stock["cases"] == both["cases"]
     cases = patched["cases"]
     assert cases["valid access token"]["trace"] == ["blocklist", "claims check", "user lookup",
@@ -23,6 +32,7 @@ def test_patched_fje_refuses_revoked_expired_and_wrong_type_tokens_at_the_same_p
         "wrong type: access token at /refresh": ("invalid_token", ["invalid"]),
         "not fresh at a fresh-only write": ("fresh_token_required", ["needs fresh"]),
         "bad signature": ("invalid_token", ["invalid"]),
+        garbage: ("invalid_token", ["invalid"]),
     }
     for case, (error, trace) in expected.items():
         assert (cases[case]["status"], cases[case]["error"], cases[case]["trace"]) == (
