@@ -27,6 +27,7 @@ from pathlib import Path
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
+from rich.text import Text
 
 from sidebyside.clients import AppClient, Exchange
 from sidebyside.matrix import world_for
@@ -293,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     console.print(banner, highlight=False)
                     all_as_declared = tell(console, world, args)
-                console.print(Rule("[bold]End of the story"))
+                console.print(Rule("[bold]End of the story", style="note"))
                 console.print(f"{len(STORY)} steps; the full matrix of {len(CATALOGUE)} "
                               "scenarios is in migration_notes.md (make parity-matrix).")
                 if args.serve:
@@ -309,8 +310,8 @@ def drive(console: Console, world: World, args: argparse.Namespace,
     """The banner stays up until the first key (the room sees the two servers), then steps."""
     show = Show(console, world, args)
     with Keys() as keys:
-        intro = Rule(f"Stepping: Enter or → starts at step {args.start}; "
-                     "make demo DEMO_ARGS=--through runs it straight through")
+        intro = Text(f"Stepping: Enter or → starts at step {args.start}; "
+                     "make demo DEMO_ARGS=--through runs it straight through.", style="hint")
         while True:
             show.draw(view=Group(banner, intro))
             key = keys.read()

@@ -49,7 +49,7 @@ def lines_for(name: str, base: str, user_id: int) -> list[str]:
 
 def serve_forever(console: Console, servers: dict[str, AppServer], world: World) -> None:
     console.print(Rule("[bold]Both apps keep running: paste these lines in another terminal "
-                       "(q + Enter or Ctrl-C here stops them)"))
+                       "(q + Enter or Ctrl-C here stops them)", style="note"))
     # The store the running apps use: `python -m shared` (admin grant, users) and the .http
     # walkthroughs' admin grant read DATABASE_URL, and would otherwise open instance/'s.
     console.print("# first, the store both apps use (python -m shared and the .http "
