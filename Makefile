@@ -145,7 +145,7 @@ bench: venvs
 .PHONY: bench-upstream test-upstream upstream-suites
 BENCH_UPSTREAM_WORKERS ?= 1
 bench-upstream: venvs
-	UV=$(UV) $(V2) -m sidebyside.bench --upstream --workers $(BENCH_UPSTREAM_WORKERS)
+	UV=$(UV) $(V2) -m sidebyside.bench --upstream --rounds 15 --workers $(BENCH_UPSTREAM_WORKERS)
 
 test-upstream: venvs
 	UV=$(UV) $(V2) -m pytest tests/upstream

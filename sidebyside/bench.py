@@ -71,8 +71,10 @@ def start(stack: str, db_url: str, workers: int, log: Path,
 
 def bench(postgres: bool, workers: int, rounds: int, requests: int,
           interpreters: dict[str, Path] | None = None,
-          series: list[tuple[str, str]] = SERIES) -> dict[str, Sample]:
-    """interpreters: {stack: python} of the extra v2 servers the series name (--upstream)."""
+          series: list[tuple[str, str]] = SERIES,
+          each_round: dict[str, list[Sample]] | None = None) -> dict[str, Sample]:
+    """interpreters: {stack: python} of the extra v2 servers the series name (--upstream);
+    each_round, when given, receives every round's sample of each series, in order."""
     with tempfile.TemporaryDirectory() as tmp, fresh_store_url(Path(tmp), postgres=postgres) \
             as db_url:
         with Store(db_url) as store:
@@ -104,6 +106,8 @@ def bench(postgres: bool, workers: int, rounds: int, requests: int,
         finally:
             for server in servers.values():
                 server.stop()
+    if each_round is not None:
+        each_round.update(samples)
     return {key: Sample(statistics.median(s.rps for s in got),
                         statistics.median(s.cpu_us for s in got)) for key, got in samples.items()}
 
@@ -130,6 +134,14 @@ def login_timing(rounds: int = 40) -> None:
                       f"ratio {u / w:.2f}")
 
 
+def paired(each_round: dict[str, list[Sample]], over: str, under: str) -> float:
+    """CPU per request of `over` / `under`, each round's pair (measured within seconds of each
+    other), median over the rounds: a burst of other load on a shared machine then skews one
+    round's pair, not a whole series."""
+    return statistics.median(a.cpu_us / b.cpu_us for a, b in
+                             zip(each_round[over], each_round[under], strict=True))
+
+
 def upstream(rounds: int, requests: int, workers: list[int]) -> int:
     """make bench-upstream: v1, v2 stock and v2 on the patched libraries, same rounds."""
     from upstream.envs import build, library_versions
@@ -141,16 +153,17 @@ def upstream(rounds: int, requests: int, workers: list[int]) -> int:
     print(f"\n{'store':10} {'workers':>7} {'measured':28} {'CPU µs/req':>10} {'req/s':>7}")
     ratios: dict[int, dict[str, float]] = {}
     for count in workers:
-        got = bench(False, count, rounds, requests, interpreters, UPSTREAM_SERIES)
+        each_round: dict[str, list[Sample]] = {}
+        got = bench(False, count, rounds, requests, interpreters, UPSTREAM_SERIES, each_round)
         for stack, endpoint in UPSTREAM_SERIES:
             s = got[f"{stack} {endpoint}"]
             print(f"{'sqlite':10} {count:>7} {stack + ' ' + endpoint:28} {s.cpu_us:10.0f} "
                   f"{s.rps:7.0f}")
-        cpu = {key: s.cpu_us for key, s in got.items()}
         ratios[count] = {
-            "stock": cpu["v1 protected"] / cpu["v2 protected"],
-            "control": cpu["v2 protected"] / cpu["v2 again protected"],
-            **{stack: cpu["v1 protected"] / cpu[f"{stack} protected"] for stack in UPSTREAM}}
+            "stock": paired(each_round, "v1 protected", "v2 protected"),
+            "control": paired(each_round, "v2 protected", "v2 again protected"),
+            **{stack: paired(each_round, "v1 protected", f"{stack} protected")
+               for stack in UPSTREAM}}
         print(f"{'sqlite':10} {count:>7} {'control v2/v2':28} {ratios[count]['control']:10.2f}")
     noisy = [f"{count} worker(s): control pair {r['control']:.2f}"
              for count, r in ratios.items() if abs(r["control"] - 1) > 0.05]
@@ -158,7 +171,8 @@ def upstream(rounds: int, requests: int, workers: list[int]) -> int:
         print("TOO NOISY (control pair off by more than 5%): " + "; ".join(noisy))
     r = ratios[workers[0]]
     more = {name: 1 / ratio - 1 for name, ratio in r.items() if name != "control"}
-    print(f"\n(SQLite, {workers[0]} worker(s), from CPU time per request)")
+    print(f"\n(SQLite, {workers[0]} worker(s), from CPU time per request: the median over "
+          f"the rounds of each round's ratio)")
     print(f"v2's extra CPU per protected request over v1: {more['stock']:+.0%} stock, "
           f"{more['v2 patched FJE']:+.0%} patched FJE, "
           f"{more['v2 patched FJE+PyJWT']:+.0%} patched FJE+PyJWT")
