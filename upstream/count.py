@@ -154,6 +154,15 @@ def v2_app() -> Iterator[tuple[Any, str]]:
             store.close()
 
 
+def has_decode_key_loader(app: Any) -> bool:
+    """Whether the app picks the verifying key from the unverified token (key rotation): then
+    even a decode-once Flask-JWT-Extended parses it twice, unverified for the loader first."""
+    from flask_jwt_extended.default_callbacks import default_decode_key_callback
+
+    manager = app.extensions["flask-jwt-extended"]
+    return manager._decode_key_callback is not default_decode_key_callback
+
+
 def count_requests(requests: int) -> dict[str, Any]:
     """Per protected request: each event's count, and its call sites."""
     with v2_app() as (app, token):
@@ -165,6 +174,7 @@ def count_requests(requests: int) -> dict[str, Any]:
             assert client.get("/item/chair", headers=headers).status_code == 200
         return {
             "token_length": len(token),
+            "decode_key_loader": has_decode_key_loader(app),
             "per_request": {event: TALLY.counts[event] / requests for event in EVENTS},
             "sites": [{"event": event, "site": site, "per_request": n / requests}
                       for (event, site), n in sorted(TALLY.sites.items(),
@@ -207,7 +217,8 @@ def report(counts: dict[str, Any], times: dict[str, float]) -> str:
     import jwt
 
     lines = [f"Flask-JWT-Extended {flask_jwt_extended.__version__}, PyJWT {jwt.__version__} "
-             f"({Path(sys.prefix).name}); token of {counts['token_length']} characters",
+             f"({Path(sys.prefix).name}); token of {counts['token_length']} characters; "
+             f"the app {'has' if counts['decode_key_loader'] else 'has no'} decode_key_loader",
              "", "per protected request (GET /item/<name>):"]
     lines += [f"  {event:20} {n:g}" for event, n in counts["per_request"].items()]
     lines += [f"  (the app's own size check, api_common/limits.py token_problem, before the "

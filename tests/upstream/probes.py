@@ -164,7 +164,9 @@ def fje_trace() -> dict[str, Any]:
                 "bad signature over a payload that is not JSON": call(
                     "GET", "/item/chair", unsigned_garbage),
             }
+            from upstream.count import has_decode_key_loader
             return {"state": library_state(), "cases": cases,
+                    "decode_key_loader": has_decode_key_loader(app),
                     "desk_created": store.get_item("desk") is not None}
         finally:
             store.close()

@@ -12,13 +12,15 @@ def test_patched_fje_refuses_revoked_expired_and_wrong_type_tokens_at_the_same_p
     assert not stock["state"]["fje_decode_once"] and patched["state"]["fje_decode_once"]
     # The one difference, and the patch's write-up says so: 4.7.4 parsed the payload of an
     # unverified token first, and named what was wrong with it; decoding once, the signature
-    # is checked before the payload is parsed. Same answer otherwise, same callbacks.
+    # is checked before the payload is parsed. Same answer otherwise, same callbacks. (An app
+    # with a decode_key_loader still gets the unverified parse first, and the same message.)
     garbage = "bad signature over a payload that is not JSON"
     assert stock["cases"][garbage]["message"].startswith("Invalid payload string")
-    assert patched["cases"][garbage]["message"].startswith("Signature verification failed")
-    assert both["cases"][garbage]["message"].startswith("Signature verification failed")
-    for answers in (stock, patched, both):
-        answers["cases"][garbage].pop("message")
+    if not patched["decode_key_loader"]:
+        assert patched["cases"][garbage]["message"].startswith("Signature verification failed")
+        assert both["cases"][garbage]["message"].startswith("Signature verification failed")
+        for answers in (stock, patched, both):
+            answers["cases"][garbage].pop("message")
     assert patched["cases"] == stock["cases"] == both["cases"]
     cases = patched["cases"]
     assert cases["valid access token"]["trace"] == ["blocklist", "claims check", "user lookup",
