@@ -10,12 +10,13 @@ import html
 import json
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from sidebyside.clients import Exchange
-from sidebyside.demo import play
+from sidebyside.demo import STORY, play
 from sidebyside.matrix import world_for
-from sidebyside.render import LIBRARY, checked, short
+from sidebyside.render import LIBRARY, checked, short, time_claim
 from sidebyside.report_assets import LIFETIMES_SVG, PAGE, sequence_svg
 from sidebyside.scenarios import CATALOGUE, CHAPTERS, Scenario
 from sidebyside.servers import REPO, running_apps
@@ -24,7 +25,15 @@ from sidebyside.tokens import decode_unverified
 DEFAULT_OUT = REPO / "instance" / "report.html"
 
 
-def exchange_html(ex: Exchange | None) -> str:
+def claim_html(key: str, value: object, now: float) -> str:
+    """A claim; its times as they stood at the request (the page outlives the tokens)."""
+    if key in ("exp", "iat", "nbf") and isinstance(value, int | float):
+        return (f"<span title='{html.escape(json.dumps(value))}'>{html.escape(key)}: "
+                f"{html.escape(time_claim(key, value, now))}</span>")
+    return f"<span>{html.escape(key)}: {html.escape(json.dumps(value))}</span>"
+
+
+def exchange_html(ex: Exchange | None, now: float | None = None) -> str:
     if ex is None:
         return '<div class="ex none">no equivalent in this library</div>'
     headers = "".join(
@@ -36,8 +45,9 @@ def exchange_html(ex: Exchange | None) -> str:
         _, claims = decode_unverified(ex.token) if ex.token else ({}, {})
     except ValueError:
         claims = {}
-    claims_html = "".join(f"<span>{html.escape(k)}: {html.escape(json.dumps(v))}</span>"
-                          for k, v in (claims or {}).items()) or "<span>(no token)</span>"
+    now = time.time() if now is None else now
+    claims_html = "".join(claim_html(k, v, now) for k, v in (claims or {}).items()) \
+        or "<span>(no token)</span>"
     status = "ok" if ex.status < 400 else "err"
     return (f"<div class='ex'><div class='req'>{html.escape(ex.method)} "
             f"{html.escape(ex.path)}</div>{headers}"
@@ -47,17 +57,23 @@ def exchange_html(ex: Exchange | None) -> str:
             f"<div class='claims'>{claims_html}</div></div>")
 
 
-def scenario_html(number: int, sc: Scenario, result: dict[str, Exchange]) -> str:
+def scenario_html(number: int | None, sc: Scenario, result: dict[str, Exchange],
+                  now: float | None = None) -> str:
+    """One scenario; `number` is its step in make demo (None: a scenario the demo leaves out),
+    and its anchor: report.html#step-18 opens on the demo's step 18."""
     verdict, mismatches = checked(sc, result)
-    return (f"<section class='scenario' data-key='{sc.key}' data-verdict='{verdict}' "
-            f"data-topic='{html.escape(sc.chapter)}'>"
-            f"<h3>{number}. {html.escape(sc.title)} <span class='badge {verdict}'>{verdict}"
+    anchor = f"step-{number}" if number else sc.key
+    label = f"Step {number}" if number else "more"
+    return (f"<section class='scenario' id='{anchor}' data-key='{sc.key}' "
+            f"data-verdict='{verdict}' data-topic='{html.escape(sc.chapter)}'>"
+            f"<h3><a class='anchor' href='#{anchor}'>{label}</a> · {html.escape(sc.title)} "
+            f"<span class='badge {verdict}'>{verdict}"
             f"</span> <span class='topic'>{html.escape(sc.chapter)}</span></h3>"
             + (f"<p class='unexpected'>UNEXPECTED: {html.escape('; '.join(mismatches))}</p>"
                if mismatches else "")
             + (f"<p class='reason'>{html.escape(sc.reason)}</p>" if sc.reason else "")
             + "<div class='pair'>"
-            + "".join(f"<div><h4>{LIBRARY[app]}</h4>{exchange_html(result.get(app))}</div>"
+            + "".join(f"<div><h4>{LIBRARY[app]}</h4>{exchange_html(result.get(app), now)}</div>"
                       for app in ("v1", "v2"))
             + "</div>"
             + (f"<p class='lesson'>Lesson: {html.escape(sc.lesson)}</p>" if sc.lesson else "")
@@ -68,8 +84,9 @@ def build(out: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp, running_apps(Path(tmp)) as servers:
         world = world_for(servers, Path(tmp))
         with world.store:
-            sections = [scenario_html(n, sc, play(world, sc)[0])
-                        for n, sc in enumerate(CATALOGUE, 1)]
+            steps = {sc.key: n for n, sc in enumerate(STORY, 1)}  # numbered as in make demo
+            sections = [scenario_html(steps.get(sc.key), sc, play(world, sc)[0], time.time())
+                        for sc in CATALOGUE]
     topics = "".join(f"<option>{html.escape(c)}</option>" for c in CHAPTERS)
     page = (PAGE.replace("{{TOPICS}}", topics)
             .replace("{{COUNT}}", str(len(CATALOGUE)))

@@ -4,6 +4,7 @@ import html
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Flask-JWT → Flask-JWT-Extended: the parity report</title>
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
@@ -27,14 +28,28 @@ pre.body { white-space: pre-wrap; margin: .3em 0; }
 .lesson { font-weight: 600; margin: .3em 0; }
 .unexpected { color: #fff; background: #b3261e; padding: .2em .5em; font-weight: 600; }
 svg text { font: 12px system-ui, sans-serif; }
+svg { max-width: 100%; height: auto; } /* pictures shrink with the screen, never overflow */
+.ex, pre.body { min-width: 0; overflow-wrap: anywhere; word-break: break-word; }
+.pair > div { min-width: 0; }
+.scenario { scroll-margin-top: 3em; } a.anchor { color: inherit; text-decoration: none; }
+a.anchor:hover { text-decoration: underline; }
+/* A picture whose text must stay legible scrolls sideways in its own box on a phone. */
+.figure { overflow-x: auto; } .figure svg { min-width: 560px; }
+/* A phone (390 px): one column, less margin, filters that wrap. */
+@media (max-width: 700px) {
+  body { margin: .6em; } .pair { grid-template-columns: 1fr; }
+  .filters select { max-width: 45vw; }
+}
 </style></head>
 <body>
 <h1>Flask-JWT 0.3.2 (v1) → Flask-JWT-Extended 4.7 (v2): the parity report</h1>
 <p>A fresh run of the {{COUNT}} scenarios of the parity suite against both apps as real servers
-on one shared store. Each shows both requests and answers side by side, the token claims, the
-verdict and the lesson.</p>
+on one shared store. Each shows both requests and answers side by side, the token claims (their
+times as they stood when the request was made), the verdict and the lesson. "Step N" is step N
+of <code>make demo</code> (a link: <code>report.html#step-N</code>); the scenarios the demo
+leaves out are marked "more".</p>
 <h2>Token lifetimes</h2>
-{{LIFETIMES}}
+<div class="figure">{{LIFETIMES}}</div>
 <h2>Log in, use, refresh, log out</h2>
 <div class="pair"><div><h4>v1 · Flask-JWT 0.3.2</h4>{{SEQUENCE_V1}}</div>
 <div><h4>v2 · Flask-JWT-Extended 4.7</h4>{{SEQUENCE_V2}}</div></div>
@@ -65,6 +80,11 @@ var query = new URLSearchParams(location.search);
 if (query.get("verdict")) { document.getElementById("verdict").value = query.get("verdict"); }
 if (query.get("topic")) { document.getElementById("topic").value = query.get("topic"); }
 applyFilters();
+// The layout as drawn, for a check in a real browser (tests/docs/test_report.py): the page's
+// width (no sideways scrolling on a phone) and the columns of a side-by-side pair.
+document.body.dataset.width = document.documentElement.scrollWidth;
+document.body.dataset.columns =
+  getComputedStyle(document.querySelector(".pair")).gridTemplateColumns.split(" ").length;
 </script>
 </body></html>
 """
@@ -75,19 +95,47 @@ def _bar(y: int, x: int, width: int, color: str, label: str) -> str:
             f'<text x="{x + 6}" y="{y + 15}" fill="#fff">{html.escape(label)}</text>')
 
 
-# Not to scale past the first hour: a 30-day bar drawn to scale would hide everything else.
-LIFETIMES_SVG = (
-    '<svg viewBox="0 0 900 150" width="900" height="150" role="img" '
-    'aria-label="token lifetimes">'
-    '<text x="0" y="30">v1</text>'
-    + _bar(14, 40, 230, "#6b7280", "one token, 300 s (+10 s leeway)")
-    + '<text x="0" y="80">v2</text>'
-    + _bar(64, 40, 300, "#137333", "access, fresh: 15 min (from /login)")
-    + _bar(64, 345, 300, "#b06000", "access, not fresh: 15 min (from /refresh)")
-    + _bar(96, 40, 800, "#1a56a0", "refresh: 30 days (until /logout or a password change)")
-    + '<text x="40" y="140" fill="#666">0</text><text x="330" y="140" fill="#666">15 min'
-      '</text><text x="640" y="140" fill="#666">30 min</text>'
-      '<text x="790" y="140" fill="#666">… 30 days</text></svg>')
+# To scale over the first 30 minutes (PX_PER_MIN); the 30-day refresh token does not fit any
+# scale that keeps a 5-minute bar visible, so its bar is drawn broken, with the break marked.
+PX_PER_MIN = 16
+X0 = 40
+
+
+def _scaled(y: int, start_s: int, seconds: int, color: str, label: str) -> str:
+    x, width = X0 + start_s * PX_PER_MIN // 60, seconds * PX_PER_MIN // 60
+    return (f'<rect x="{x}" y="{y}" width="{width}" height="22" rx="3" fill="{color}" '
+            f'data-seconds="{seconds}"/>'
+            f'<text x="{x + 6}" y="{y + 15}" fill="#fff">{html.escape(label)}</text>')
+
+
+def _lifetimes_svg() -> str:
+    end = X0 + 30 * PX_PER_MIN  # 30 minutes
+    ticks = "".join(f'<line x1="{X0 + m * PX_PER_MIN}" y1="128" x2="{X0 + m * PX_PER_MIN}" '
+                    f'y2="134" stroke="#666"/><text x="{X0 + m * PX_PER_MIN - 8}" y="148" '
+                    f'fill="#666">{m} min</text>' for m in range(0, 31, 5))
+    return (
+        '<svg viewBox="0 0 640 160" width="640" role="img" aria-label="token lifetimes">'
+        '<text x="0" y="30">v1</text>'
+        + _scaled(14, 0, 300, "#6b7280", "5 min")
+        + f'<rect x="{X0 + 5 * PX_PER_MIN}" y="14" width="3" height="22" fill="#9ca3af" '
+        'data-seconds="10"/>'  # the leeway: 10 s, at least 3 px to be seen
+        f'<text x="{X0 + 5 * PX_PER_MIN + 10}" y="30" fill="#444">one token (+10 s leeway), '
+        'no refresh</text>'
+        '<text x="0" y="68">v2</text>'
+        + _scaled(52, 0, 900, "#137333", "access, fresh: 15 min (/login)")
+        + _scaled(52, 900, 900, "#b06000", "access, not fresh: 15 min (/refresh)")
+        + _scaled(84, 0, 1800, "#1a56a0", "refresh: 30 days (until /logout or a password change)")
+        # the break: the refresh bar goes on far beyond the scale
+        + f'<rect x="{end}" y="84" width="110" height="22" rx="3" fill="#1a56a0" '
+          'opacity=".55"/>'
+        f'<path d="M{end + 8} 80 l-8 30 M{end + 16} 80 l-8 30" stroke="#fff" stroke-width="4"/>'
+        f'<path d="M{end + 8} 80 l-8 30 M{end + 16} 80 l-8 30" stroke="#666"/>'
+        f'<text x="{end + 22}" y="99" fill="#fff">… 30 days</text>'
+        f'<line x1="{X0}" y1="128" x2="{end}" y2="128" stroke="#666"/>{ticks}'
+        f'<text x="{end + 44}" y="148" fill="#666">not to scale</text></svg>')
+
+
+LIFETIMES_SVG = _lifetimes_svg()
 
 SEQUENCES = {
     "v1": [(">", "POST /auth {username, password}"), ("<", "200 {access_token}"),
@@ -109,7 +157,7 @@ SEQUENCES = {
 def sequence_svg(app: str) -> str:
     steps = SEQUENCES[app]
     height = 40 + 30 * len(steps)
-    parts = [f'<svg viewBox="0 0 420 {height}" width="420" height="{height}" role="img" '
+    parts = [f'<svg viewBox="0 0 420 {height}" width="420" role="img" '
              f'aria-label="{app} sequence">',
              '<text x="20" y="20">client</text><text x="340" y="20">app</text>',
              f'<line x1="40" y1="28" x2="40" y2="{height}" stroke="#999"/>',
