@@ -60,10 +60,12 @@ def test_list_and_from():
     listed = subprocess.run([*DEMO, "--list"], cwd=REPO, capture_output=True, text=True,
                             timeout=60).stdout.splitlines()
     assert listed == [f"{n:2}. {sc.chapter} · {sc.title}" for n, sc in enumerate(STORY, 1)]
-    late = subprocess.run([*DEMO, "--from", str(len(STORY))], cwd=REPO, capture_output=True,
-                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+    late = subprocess.run([*DEMO, "--from", str(len(STORY)), "--quiz"], cwd=REPO,
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert late.returncode == 0
     assert f"Step {len(STORY)}/{len(STORY)}" in late.stdout and "Step 1/" not in late.stdout
+    # --quiz without a terminal: the question, then the answer.
+    assert late.stdout.index("what does v1 answer?") < late.stdout.index("Lesson:")
     # Out of range or not a number: one line that says what to do, no server started.
     for bad in ("0", str(len(STORY) + 1), "40", "x"):
         refused = subprocess.run([*DEMO, "--from", bad], cwd=REPO, capture_output=True,
@@ -184,6 +186,31 @@ def test_on_a_terminal_it_paces_itself_unless_told_to_run_through():
     finally:
         paced.close()
         through.close()
+
+
+def test_quiz_asks_before_it_answers():
+    """--quiz: each step first shows the requests and asks; a key reveals the answers, the
+    verdict and the lesson; the next key moves on; a step already revealed stays revealed."""
+    number = next(n for n, sc in enumerate(STORY, 1) if sc.key == "expired_inside_leeway")
+    term = Terminal("--quiz", "--from", str(number))
+    try:
+        term.screen()
+        asked = plain(term.press(b"\r"))
+        assert f"Step {number}/" in asked and "what does v1 answer?" in asked
+        assert "what does v2 answer?" in asked and "Which app answers what?" in asked
+        assert "GET /item/" in asked  # the request is shown
+        assert "→ 200" not in asked and "→ 401" not in asked and "Lesson:" not in asked
+        told = plain(term.press(b"\r"))
+        assert f"Step {number}/" in told and "→ 200" in told and "→ 401" in told
+        assert "Lesson:" in told and "differs" in told and "what does" not in told
+        following = plain(term.press(b"\r"))
+        assert f"Step {number + 1}/" in following and "what does v1 answer?" in following
+        again = plain(term.press(LEFT))
+        assert f"Step {number}/" in again and "Lesson:" in again
+        term.press(b"q", "both servers are down")
+        assert term.demo.wait(timeout=30) == 0
+    finally:
+        term.close()
 
 
 def test_a_replayed_throttling_step_shows_what_its_first_play_showed():
