@@ -110,8 +110,11 @@ run-v2: venvs
 	APP_DEV_MODE=1 $(V2) -m v2_jwt_extended
 
 # jwt_upgrade, the Flask-JWT-Extended 3.x -> 4.x codemod: make upgrade PATHS="app.py resources/"
+# PATHS are relative to the folder make was called from (make's PWD): from your project,
+# `make -C path/to/this/clone upgrade PATHS=app.py` reads ./app.py. `UPGRADE_ARGS=--rules`
+# lists the rule ids.
 upgrade: venvs
-	$(V2) -m jwt_upgrade $(UPGRADE_ARGS) $(PATHS)
+	$(V2) -m jwt_upgrade --base "$(PWD)" $(UPGRADE_ARGS) $(PATHS)
 
 # jwt_upgrade's real-code corpus: the pinned repositories (tests/codemod/realworld/pins.py) into the
 # ignored corpus/ folder, from CORPUS_MIRRORS (a folder of owner+name/repo git mirrors) or GitHub,
@@ -154,9 +157,11 @@ test-upstream: venvs
 upstream-suites: venvs
 	UV=$(UV) $(V2) -m upstream.suites
 
-# Empty the local store and dev secrets (instance/); the environments stay.
+# Empty the local store and dev secrets (instance/); the environments stay, and so does the
+# last report (instance/report.html: make report writes a new one).
 reset:
-	rm -rf instance
+	@if [ -d instance ]; then find instance -mindepth 1 -maxdepth 1 ! -name report.html -exec rm -rf {} +; fi
+	@echo "instance/ emptied (store, dev secrets)$$([ -f instance/report.html ] && echo '; kept instance/report.html')"
 
 clean:
 	rm -rf .venv-v1 .venv-v2 .venv-fje3 .venv-py* $(TOOLS) instance .pytest_cache
