@@ -66,7 +66,12 @@ def pyjwt_outcomes() -> dict[str, Any]:
                 else:
                     candidate = ".".join(mutated)
                 cases[f"segment {index} at {position}: {junk!r}"] = outcome(candidate)
-    return {"state": library_state(), "cases": cases}
+    # The alphabet check on its own (the decode's round trip would refuse junk without it).
+    import jwt.api_jws
+    check = getattr(jwt.api_jws, "_only_base64url", None)
+    wrong = None if check is None else [
+        byte for byte in range(256) if check(bytes([byte])) != (chr(byte) in ALPHABET)]
+    return {"state": library_state(), "cases": cases, "check_wrong_for_bytes": wrong}
 
 
 def fje_trace() -> dict[str, Any]:

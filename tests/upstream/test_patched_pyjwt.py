@@ -11,6 +11,9 @@ def test_patched_pyjwt_refuses_exactly_what_the_advisory_fix_refuses(environment
     assert not stock["state"]["pyjwt_fast_check"] and patched["state"]["pyjwt_fast_check"]
     assert len(patched["cases"]) > 1500
     assert patched["cases"] == stock["cases"]
+    # The check itself, byte by byte: PyJWT's round trip after it refuses the same tokens
+    # on its own, so the tokens alone would not see the check go wrong.
+    assert patched["check_wrong_for_bytes"] == []
     accepted = {case for case, outcome in patched["cases"].items() if outcome == "accepted"}
     # Only the token itself, and 2.15.1's accepted padding: one "=" closing the signature.
     assert accepted == {"valid", "segment 2 at 43: '='"}
