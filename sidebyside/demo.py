@@ -161,9 +161,10 @@ class Show:
         if self.offset > 0:
             self.offset = max(self.offset - self.room, 0)
             return
-        if self.i == 0:
+        i = self.i
+        if i == 0:
             self.hint = "This is step 1: nothing before it."
-        self.move(max(self.i - 1, 0))
+        self.move(max(i - 1, 0))  # back on step 1 stays there: the story does not end
 
     def jump(self) -> None:
         number, self.digits = int(self.digits), ""
