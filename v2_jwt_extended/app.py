@@ -1,5 +1,6 @@
 """v2 app factory: Flask 3.1 + Flask-RESTful + Flask-JWT-Extended 4.x (POST /login, `Bearer`)."""
 
+import os
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -31,6 +32,7 @@ from v2_jwt_extended.resources.user import (
     UserPassword,
     UserRegister,
 )
+from v2_jwt_extended.signing import init_keyring
 
 # What to do next after Flask-JWT-Extended's "wrong token type" reasons.
 WRONG_TYPE = {
@@ -136,7 +138,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_request_hooks(app)
     # One loader per failure: every kind has its own code, and so its own event.
     register_security_events(app, current_user_id, jti=current_jti)
-    init_jwt(app)
+    jwt = init_jwt(app)
+    # Several signing keys, each token naming its own: rotation without logging anyone out.
+    app.config.setdefault("JWT_KEYRING", os.environ.get("JWT_KEYRING") or None)
+    init_keyring(app, jwt)
 
     api = JsonErrorApi(app)
     api.add_resource(UserRegister, "/register")

@@ -104,3 +104,13 @@ def _(w: World, me: AppClient) -> Exchange:
     if attacker.login(user.name, PASSWORD).status != 429:
         raise AssertionError("the attacking address was not throttled")
     return me.login(user.name, PASSWORD)
+
+
+@scenario("public_signing_keys", "account safety",
+          "Fetch the public keys that verify the app's tokens (/.well-known/jwks.json)",
+          v1=answer(404, "not_found"), v2=answer(200), verdict="differs",
+          reason="Flask-JWT signs with one secret and has no key hook: no kid, no rotation "
+                 "without logging everyone out, nothing to publish; v2 rotates a keyring "
+                 "(JWT_KEYRING) and publishes its ES256 keys")
+def _(w: World, me: AppClient) -> Exchange:
+    return me.request("GET", "/.well-known/jwks.json")
