@@ -32,6 +32,17 @@ def library_state() -> dict[str, Any]:
                                        "_decode_complete_jwt_from_config")}
 
 
+def inserted(segments: list[str], index: int, position: int, junk: str | bytes) -> str | bytes:
+    """The token with `junk` inserted into one segment (bytes beyond ASCII: a bytes token)."""
+    if isinstance(junk, str):
+        text = list(segments)
+        text[index] = text[index][:position] + junk + text[index][position:]
+        return ".".join(text)
+    raw = [segment.encode() for segment in segments]
+    raw[index] = raw[index][:position] + junk + raw[index][position:]
+    return b".".join(raw)
+
+
 def pyjwt_outcomes() -> dict[str, Any]:
     """{case: "accepted" or the exception's class} for a valid HS256 token and every mutation:
     junk after the signature, and each junk character at the start, middle and end of each
@@ -54,18 +65,10 @@ def pyjwt_outcomes() -> dict[str, Any]:
     segments = token.split(".")
     for index, segment in enumerate(segments):
         for position in (0, len(segment) // 2, len(segment)):
-            for junk in [*JUNK, *JUNK_BYTES]:
-                mutated: list[Any] = list(segments)
-                mutated[index] = segment[:position] + junk if isinstance(junk, str) else (
-                    segment[:position].encode() + junk)
-                rest = segment[position:]
-                mutated[index] += rest if isinstance(junk, str) else rest.encode()
-                if isinstance(junk, bytes):
-                    mutated = [s if isinstance(s, bytes) else s.encode() for s in mutated]
-                    candidate: str | bytes = b".".join(mutated)
-                else:
-                    candidate = ".".join(mutated)
-                cases[f"segment {index} at {position}: {junk!r}"] = outcome(candidate)
+            every: list[str | bytes] = [*JUNK, *JUNK_BYTES]
+            for junk in every:
+                cases[f"segment {index} at {position}: {junk!r}"] = outcome(
+                    inserted(segments, index, position, junk))
     # The alphabet check on its own (the decode's round trip would refuse junk without it).
     import jwt.api_jws
     check = getattr(jwt.api_jws, "_only_base64url", None)
