@@ -46,6 +46,22 @@ NARROW_PROMPT = "[→ next · ← back · q quit]"  # below 80 columns
 Played = tuple[dict[str, Exchange], dict[str, list[Exchange]]]
 
 
+def attempt(world: World, sc: Scenario) -> Played | str:
+    """play(), or what went wrong in one line: a live class sees a sentence, not a traceback
+    (a server that died, a scenario whose setup failed), and the demo goes on."""
+    try:
+        return play(world, sc)
+    except Exception as e:  # shown on the step; the exit status says so too
+        return f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+
+
+def failed_view(number: int, sc: Scenario, error: str) -> RenderableType:
+    return Group(Rule(style="note"),
+                 Text(f"Step {number}/{len(STORY)} · {sc.chapter} · {sc.title}", style="bold"),
+                 Text(f"This step could not be played ({error}); r replays it afresh.",
+                      style="unexpected"))
+
+
 def play(world: World, sc: Scenario) -> Played:
     """Act the scenario on each app; keep the requests made before the final one (setup)."""
     result, setups = {}, {}
@@ -90,7 +106,7 @@ class Show:
 
     def __init__(self, console: Console, world: World, args: argparse.Namespace):
         self.console, self.world, self.args = console, world, args
-        self.shown: dict[int, Played] = {}
+        self.shown: dict[int, Played | str] = {}
         self.i, self.offset, self.digits, self.hint = args.start - 1, 0, "", ""
         self.raw = self.ending = False
         self.revealed: set[int] = set()
@@ -100,10 +116,13 @@ class Show:
 
     def view(self) -> RenderableType:
         if self.i not in self.shown:
-            self.shown[self.i] = play(self.world, STORY[self.i])
-        result, setups = self.shown[self.i]
-        sc = STORY[self.i]
+            self.shown[self.i] = attempt(self.world, STORY[self.i])
+        sc, played = STORY[self.i], self.shown[self.i]
         self.title = f"Step {self.i + 1}/{len(STORY)} · {sc.chapter} · {sc.title}"
+        if isinstance(played, str):
+            self.all_as_declared = False
+            return failed_view(self.i + 1, sc, played)
+        result, setups = played
         quiz = self.args.quiz and self.i not in self.revealed
         raw = {n: c.base_url for n, c in self.world.clients.items()} if self.raw else None
         view, as_declared = step_view(self.i + 1, len(STORY), STORY[self.i], result, setups,
@@ -177,7 +196,7 @@ class Show:
     def replay(self) -> None:
         """Afresh: new names and new client addresses, so the step answers as declared."""
         self.replays += 1
-        self.shown[self.i] = play(fresh_world(self.world, self.replays), STORY[self.i])
+        self.shown[self.i] = attempt(fresh_world(self.world, self.replays), STORY[self.i])
         self.offset = 0
         self.hint = f"Step {self.i + 1} replayed afresh (new names, new client addresses)."
 
@@ -217,7 +236,12 @@ def tell(console: Console, world: World, args: argparse.Namespace) -> bool:
     """Straight through (no terminal, or --through): every step once, in order."""
     all_as_declared = True
     for i in range(args.start - 1, len(STORY)):
-        result, setups = play(world, STORY[i])
+        played = attempt(world, STORY[i])
+        if isinstance(played, str):
+            console.print(failed_view(i + 1, STORY[i], played))
+            all_as_declared = False
+            continue
+        result, setups = played
         for quiz in ((True, False) if args.quiz else (False,)):
             view, as_declared = step_view(i + 1, len(STORY), STORY[i], result, setups,
                                           full=args.claims == "full", quiz=quiz)

@@ -213,6 +213,23 @@ def test_quiz_asks_before_it_answers():
         term.close()
 
 
+def test_a_server_that_dies_mid_class_is_a_sentence_not_a_traceback():
+    term = Terminal("--from", "2")
+    try:
+        banner = plain(term.screen())
+        v1 = int(re.search(r"v1 · Flask-JWT 0\.3\.2: \S+ \(pid (\d+)\)", banner).group(1))
+        os.kill(v1, signal.SIGKILL)
+        screen = plain(term.press(b"\r"))
+        assert "Step 2/" in screen
+        assert re.search(r"could not be played \(Connection\w+Error", screen), screen
+        assert "r replays it afresh" in screen and "Traceback" not in screen
+        assert "Step 3/" in plain(term.press(RIGHT))  # the show goes on
+        term.press(b"q", "both servers are down")
+        assert term.demo.wait(timeout=30) == 0
+    finally:
+        term.close()
+
+
 def test_a_replayed_throttling_step_shows_what_its_first_play_showed():
     """Failed logins count per address for 15 minutes: each replay acts from fresh ones."""
     number = next(n for n, sc in enumerate(STORY, 1) if sc.key == "throttle_other_address")
