@@ -90,11 +90,6 @@ document.body.dataset.columns =
 """
 
 
-def _bar(y: int, x: int, width: int, color: str, label: str) -> str:
-    return (f'<rect x="{x}" y="{y}" width="{width}" height="22" rx="3" fill="{color}"/>'
-            f'<text x="{x + 6}" y="{y + 15}" fill="#fff">{html.escape(label)}</text>')
-
-
 # To scale over the first 30 minutes (PX_PER_MIN); the 30-day refresh token does not fit any
 # scale that keeps a 5-minute bar visible, so its bar is drawn broken, with the break marked.
 PX_PER_MIN = 16
