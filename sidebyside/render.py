@@ -14,6 +14,7 @@ import json
 import os
 import shlex
 import time
+from http import HTTPStatus
 
 from rich.console import Group
 from rich.panel import Panel
@@ -176,11 +177,19 @@ def curl_line(ex: Exchange, base_url: str) -> str:
 def raw_text(ex: Exchange, base_url: str) -> Text:
     """The whole exchange as it went over the wire (headers included), then its curl line."""
     host = base_url.split("//", 1)[-1]
-    text = Text(f"{ex.method} {ex.path} HTTP/1.1\nHost: {host}\n", style="bold")
-    for name, value in ex.request_headers.items():
+    text = Text(f"{ex.method} {ex.path} HTTP/1.1\n", style="bold")
+    # What http.client adds to the headers we set: Host, Accept-Encoding, Content-Length.
+    sent = {"Host": host, "Accept-Encoding": "identity", **ex.request_headers}
+    if ex.request_body is not None:
+        sent["Content-Length"] = str(len(ex.request_body.encode()))
+    for name, value in sent.items():
         text.append(f"{name}: {value}\n")
     text.append(f"\n{ex.request_body}\n" if ex.request_body else "\n")
-    text.append(f"HTTP/1.1 {ex.status}\n", style=status_style(ex.status))
+    try:
+        reason = f" {HTTPStatus(ex.status).phrase}"
+    except ValueError:  # a status with no standard phrase keeps none
+        reason = ""
+    text.append(f"HTTP/1.1 {ex.status}{reason}\n", style=status_style(ex.status))
     for name, value in ex.headers.items():
         text.append(f"{name}: {value}\n", style="note")
     text.append("\n" + ex.body.decode(errors="replace").rstrip() + "\n\n")

@@ -107,7 +107,8 @@ def test_the_raw_view_is_the_whole_exchange_and_its_curl_line_sends_it_again(fre
     flat = "".join(line.strip("│ ") for line in text.splitlines())  # the wrapped lines rejoined
     for app, ex in result.items():
         assert ex.token and ex.token in flat  # whole, not shortened
-        assert f"HTTP/1.1 {ex.status}" in text and "Content-Type: application/json" in text
+        assert f"HTTP/1.1 {ex.status} Created" in text and "Content-Type: application/json" in text
+        assert f"Content-Length: {len(ex.request_body.encode())}" in text
         line = curl_line(ex, bases[app])
         assert f"$ {line[:40]}" in text
         # The item now exists: the same POST again is a 409 on both apps, as curl shows.
