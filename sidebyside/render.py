@@ -47,8 +47,14 @@ KEY_CLAIMS = ("identity", "sub", "type", "fresh", "is_admin", "exp")
 
 
 def theme(name: str | None = None) -> Theme:
-    """DEMO_THEME=light (or dark, the default); an unknown name falls back to dark."""
-    return THEMES.get((name or os.environ.get("DEMO_THEME") or "dark").lower(), THEMES["dark"])
+    """DEMO_THEME=light or dark; unset, the terminal's own word when it gives one (COLORFGBG,
+    "foreground;background", set by rxvt, Konsole and others: a background of 7 or 15 is
+    light), else dark. An unknown name falls back to dark."""
+    chosen = name or os.environ.get("DEMO_THEME")
+    if not chosen:
+        background = os.environ.get("COLORFGBG", "").rpartition(";")[2]
+        chosen = "light" if background in ("7", "15") else "dark"
+    return THEMES.get(chosen.lower(), THEMES["dark"])
 
 
 def status_style(status: int) -> str:

@@ -20,6 +20,7 @@ KEYS = {
     "\x1b[5~": "back",
     "\x7f": "backspace", "\x08": "backspace", "\x1b": "escape",
     "r": "replay", "h": "raw", "q": "quit", "Q": "quit",
+    "\x03": "quit",  # Ctrl-C read as a key (no controlling terminal): as q
 }
 MIN_SIZE = (80, 24)  # columns, rows: below this a step no longer fits (the demo says so)
 

@@ -94,7 +94,8 @@ class Terminal:
     def __init__(self, *args: str, columns: int = 100, rows: int = 30, **env: str):
         self.controller, terminal = pty.openpty()
         self.resize(columns, rows)
-        environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        environ = {k: v for k, v in os.environ.items()  # the size and colours are the test's
+                   if k not in ("COLUMNS", "LINES", "COLORFGBG", "DEMO_THEME", "NO_COLOR")}
         self.demo = subprocess.Popen([*DEMO, *args], cwd=REPO, stdin=terminal, stdout=terminal,
                                      stderr=terminal, start_new_session=True,
                                      env={**environ, "TERM": "xterm-256color", **env})

@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 
 from sidebyside.demo import STORY, play
-from sidebyside.render import app_panel, curl_line, duration, step_view, theme, time_claim
+from sidebyside.render import THEMES, app_panel, curl_line, duration, step_view, theme, time_claim
 from sidebyside.report import scenario_html
 from sidebyside.scenarios import CATALOGUE, Outcome, World
 from sidebyside.scenarios.base import answer
@@ -115,3 +115,15 @@ def test_the_raw_view_is_the_whole_exchange_and_its_curl_line_sends_it_again(fre
         again = subprocess.run(["bash", "-c", line + " -o /dev/null -w '%{http_code}'"],
                                capture_output=True, text=True, timeout=30).stdout
         assert ex.status == 201 and again == "409", (app, line, again)
+
+
+@pytest.mark.parametrize(("env", "chosen"), [
+    ({}, "dark"), ({"DEMO_THEME": "light"}, "light"), ({"DEMO_THEME": "LIGHT"}, "light"),
+    ({"DEMO_THEME": "neon"}, "dark"), ({"COLORFGBG": "0;15"}, "light"),
+    ({"COLORFGBG": "15;default;0"}, "dark"), ({"COLORFGBG": "0;15", "DEMO_THEME": "dark"}, "dark")])
+def test_the_theme_is_chosen_by_demo_theme_else_by_the_terminal(monkeypatch, env, chosen):
+    for name in ("DEMO_THEME", "COLORFGBG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert theme() is THEMES[chosen]
