@@ -64,7 +64,10 @@ class Keys:
 
     def _more(self, timeout: float) -> bool:
         if select.select([self.fd], [], [], timeout)[0]:
-            self.pending += os.read(self.fd, 1024).decode(errors="replace")
+            data = os.read(self.fd, 1024)
+            if not data:  # the terminal is gone (end of input): stop, never spin on it
+                raise KeyboardInterrupt
+            self.pending += data.decode(errors="replace")
             return True
         return False
 
