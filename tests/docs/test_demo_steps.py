@@ -74,7 +74,8 @@ def test_token_times_show_as_time_left_and_bodies_whole(fresh: World):
     expired = next(sc for sc in STORY if sc.key == "expired_inside_leeway")
     result, setups = play(fresh, expired)
     text = " ".join(shown(step_view(1, len(STORY), expired, result, setups)[0]).split())
-    assert text.count("exp: expired 5 s ago") == 2, text
+    # 5 s at the request; a loaded machine may take a second or two to draw it
+    assert len(re.findall(r"exp: expired [5-8] s ago", text)) == 2, text
     assert "+300 s" not in text and "+900 s" not in text
     login = next(sc for sc in STORY if sc.key == "login")
     result, setups = play(fresh, login)
