@@ -94,7 +94,7 @@ def fresh_world(world: World, replay: int) -> World:
     (any 127.x reaches a server on 127.0.0.1): a replay answers as the first play did."""
     block = f"127.1.{replay % 250}"
     clients = {name: ReplayClient(**{f.name: getattr(c, f.name) for f in fields(c)
-                                     if f.name != "history"},
+                                     if f.init and f.name != "history"},
                                   other_address=f"{block}.2") for name, c in world.clients.items()}
     for client in clients.values():
         client.source_address = f"{block}.1"
