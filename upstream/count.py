@@ -129,18 +129,32 @@ def instrument() -> None:
     api_common.requests.token_problem = counted_token_problem
 
 
-@contextmanager
-def v2_app() -> Iterator[tuple[Any, str]]:
-    """The v2 app in-process on a fresh SQLite store, and an access token of a user."""
+def app_config(folder: Path, keyring: bool = False) -> dict[str, Any]:
+    """The v2 app's settings for a store (and a keyring) in `folder`: one fresh secret, or a
+    keyring (key rotation: the app then registers a decode_key_loader)."""
     import secrets
 
+    config: dict[str, Any] = {"DATABASE_URL": f"sqlite:///{folder}/store.db",
+                              "JWT_SECRET_KEY": secrets.token_hex(32),
+                              "CHEAP_PASSWORD_HASHING_FOR_TESTS": True}
+    if keyring:
+        from shared.keyring import KeyringFile, init
+
+        ring, _ = init(config["JWT_SECRET_KEY"], "HS256", 1)
+        KeyringFile(folder / "keyring.json").write(ring)
+        config["JWT_KEYRING"] = str(folder / "keyring.json")
+    return config
+
+
+@contextmanager
+def v2_app(keyring: bool = False) -> Iterator[tuple[Any, str]]:
+    """The v2 app in-process on a fresh SQLite store, and an access token of a user.
+    keyring: signing keys from a keyring (key rotation), which registers a decode_key_loader."""
     from v2_jwt_extended.app import create_app
 
     logging.getLogger("security").disabled = True  # its events are not the point here
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/store.db",
-                          "JWT_SECRET_KEY": secrets.token_hex(32),
-                          "CHEAP_PASSWORD_HASHING_FOR_TESTS": True})
+        app = create_app(app_config(Path(tmp), keyring))
         store = app.extensions["store"]
         try:
             store.create_item("chair", 12.5)
@@ -163,9 +177,9 @@ def has_decode_key_loader(app: Any) -> bool:
     return manager._decode_key_callback is not default_decode_key_callback
 
 
-def count_requests(requests: int) -> dict[str, Any]:
+def count_requests(requests: int, keyring: bool = False) -> dict[str, Any]:
     """Per protected request: each event's count, and its call sites."""
-    with v2_app() as (app, token):
+    with v2_app(keyring) as (app, token):
         client = app.test_client()
         headers = {"Authorization": f"Bearer {token}"}
         assert client.get("/item/chair", headers=headers).status_code == 200  # warm
@@ -235,11 +249,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--json", action="store_true", help="one JSON object, for the tests")
     parser.add_argument("--no-timings", action="store_true")
+    parser.add_argument("--keyring", action="store_true",
+                        help="sign with a keyring (key rotation: a decode_key_loader)")
     args = parser.parse_args(argv)
     refuse_project_environments()
     times = {} if args.no_timings else timings()
     instrument()
-    counts = count_requests(args.requests)
+    counts = count_requests(args.requests, args.keyring)
     if args.json:
         print(json.dumps({"counts": counts, "timings_us": times}))
     else:

@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -77,11 +78,13 @@ def pyjwt_outcomes() -> dict[str, Any]:
     return {"state": library_state(), "cases": cases, "check_wrong_for_bytes": wrong}
 
 
-def fje_trace() -> dict[str, Any]:
+def fje_trace(keyring: bool = False) -> dict[str, Any]:
     """For each token case on the real v2 app in-process: the status, the error code, and in
-    which order Flask-JWT-Extended's callbacks and the view's store calls ran."""
+    which order Flask-JWT-Extended's callbacks and the view's store calls ran. keyring: the
+    app signs from a keyring (key rotation: a decode_key_loader)."""
     from flask_jwt_extended import create_access_token
 
+    from upstream.count import app_config, has_decode_key_loader
     from v2_jwt_extended.app import create_app
 
     logging.getLogger("security").disabled = True
@@ -94,9 +97,7 @@ def fje_trace() -> dict[str, Any]:
         return call
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/store.db",
-                          "JWT_SECRET_KEY": secrets.token_hex(32),
-                          "CHEAP_PASSWORD_HASHING_FOR_TESTS": True})
+        app = create_app(app_config(Path(tmp), keyring))
         store = app.extensions["store"]
         try:
             manager = app.extensions["flask-jwt-extended"]
@@ -172,7 +173,6 @@ def fje_trace() -> dict[str, Any]:
                 "bad signature over a payload that is not JSON": call(
                     "GET", "/item/chair", unsigned_garbage),
             }
-            from upstream.count import has_decode_key_loader
             return {"state": library_state(), "cases": cases,
                     "decode_key_loader": has_decode_key_loader(app),
                     "desk_created": store.get_item("desk") is not None}
@@ -181,7 +181,8 @@ def fje_trace() -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    probes = {"pyjwt": pyjwt_outcomes, "fje": fje_trace}
+    probes = {"pyjwt": pyjwt_outcomes, "fje": fje_trace,
+              "fje-keyring": lambda: fje_trace(keyring=True)}
     print(json.dumps(probes[argv[0]]()))
     return 0
 

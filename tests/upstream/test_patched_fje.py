@@ -1,14 +1,18 @@
 """Flask-JWT-Extended decoding the token once refuses what 4.7.4 refuses, at the same point
 of the request: the same answer, after the same callbacks, and the view never runs."""
 
+import pytest
+
 from tests.upstream.conftest import ask
 
 
+@pytest.mark.parametrize("probe", ["fje", "fje-keyring"], ids=["one secret", "keyring"])
 def test_patched_fje_refuses_revoked_expired_and_wrong_type_tokens_at_the_same_point(
-        environments):
-    stock = ask(environments["stock"], "tests.upstream.probes", "fje")
-    patched = ask(environments["patched-fje"], "tests.upstream.probes", "fje")
-    both = ask(environments["patched-fje-pyjwt"], "tests.upstream.probes", "fje")
+        environments, probe):
+    stock = ask(environments["stock"], "tests.upstream.probes", probe)
+    patched = ask(environments["patched-fje"], "tests.upstream.probes", probe)
+    both = ask(environments["patched-fje-pyjwt"], "tests.upstream.probes", probe)
+    assert patched["decode_key_loader"] == (probe == "fje-keyring")
     assert not stock["state"]["fje_decode_once"] and patched["state"]["fje_decode_once"]
     # The one difference, and the patch's write-up says so: 4.7.4 parsed the payload of an
     # unverified token first, and named what was wrong with it; decoding once, the signature
