@@ -49,8 +49,15 @@ def uv() -> str:
     return found
 
 
+def interpreter() -> str:
+    """The Python the copies are built with: the Makefile's (UV_PYTHON), else this one."""
+    return os.environ.get("UV_PYTHON") or sys.executable
+
+
 def fingerprint(variant: str) -> str:
+    """What a copy is built from: the lock, the patches, the interpreter asked for."""
     digest = hashlib.sha256((REPO / "uv.lock").read_bytes())
+    digest.update(interpreter().encode())
     for patch in VARIANTS[variant]:
         digest.update(patch.file.read_bytes())
     return digest.hexdigest()
@@ -90,7 +97,7 @@ def build(variant: str) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(folder), "UV_LINK_MODE": "copy",
            "UV_PYTHON_DOWNLOADS": "never"}
-    env.setdefault("UV_PYTHON", sys.executable)
+    env["UV_PYTHON"] = interpreter()
     subprocess.run([uv(), "sync", "--locked", "--group", "v2", "--quiet"], cwd=REPO, env=env,
                    check=True)
     for patch in VARIANTS[variant]:
