@@ -38,7 +38,7 @@ test-v1: venvs
 # under every interpreter: make test-pythons leaves it out (EXERCISE_SUITE=), as it does ZONES.
 EXERCISE_SUITE := tests/exercise
 test-v2: venvs
-	$(V2) -m coverage run -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/codemod tests/docs $(EXERCISE_SUITE)
+	$(V2) -m coverage run -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/codemod tests/docs tests/browser $(EXERCISE_SUITE)
 
 # The suites that touch time, again east and west of UTC (POSIX TZ strings: no tz database
 # needed): the store keeps naive UTC, and reading it, or a token's exp, as local time is

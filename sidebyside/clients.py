@@ -22,6 +22,8 @@ class Exchange:
     status: int
     headers: dict[str, str]
     body: bytes = field(repr=False)
+    # Every Set-Cookie of the answer (headers keeps only the last of a repeated header).
+    set_cookies: list[str] = field(default_factory=list, repr=False)
 
     @property
     def json(self) -> Any:
@@ -88,10 +90,12 @@ class AppClient:
             response = conn.getresponse()
             data = response.read()
             received = {k: v for k, v in response.getheaders()}
+            set_cookies = response.headers.get_all("Set-Cookie") or []
         finally:
             conn.close()
         shown = body.decode(errors="replace") if body is not None else None
-        exchange = Exchange(self.name, method, path, sent, shown, response.status, received, data)
+        exchange = Exchange(self.name, method, path, sent, shown, response.status, received, data,
+                            set_cookies)
         self.history.append(exchange)
         return exchange
 

@@ -18,6 +18,7 @@ from api_common import (
     startup_event,
     token_error,
 )
+from v1_basic_jwt.browser import init_browser
 from v1_basic_jwt.resources.item import Item, ItemList
 from v1_basic_jwt.resources.user import User, UserPassword, UserRegister
 from v1_basic_jwt.security import (
@@ -81,6 +82,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.add_resource(UserPassword, "/user/<int:user_id>/password")
     api.add_resource(Item, "/item/<string:name>")
     api.add_resource(ItemList, "/items")
+    init_browser(app, api)  # the page at /app: the token in localStorage
     # Last: a setting refused above (ConfigError) leaves no database connection open.
     init_store(app)
     startup_event(app)

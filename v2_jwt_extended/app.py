@@ -23,6 +23,7 @@ from api_common import (
 from shared import UserRecord
 from v2_jwt_extended.blocklist import is_revoked, user_id_of
 from v2_jwt_extended.bridge import init_bridge
+from v2_jwt_extended.browser import cookie_settings, csrf_error, init_browser
 from v2_jwt_extended.resources.item import Item, ItemList
 from v2_jwt_extended.resources.user import (
     TokenRefresh,
@@ -47,6 +48,7 @@ def init_jwt(app: Flask) -> JWTManager:
     lifetime = app.config["ACCESS_TOKEN_SECONDS"] or 15 * 60
     app.config.setdefault("JWT_ACCESS_TOKEN_EXPIRES", timedelta(seconds=lifetime))
     app.config.setdefault("JWT_REFRESH_TOKEN_EXPIRES", timedelta(days=30))
+    cookie_settings(app)  # tokens in headers, or in httpOnly cookies for the page (browser.py)
     jwt = JWTManager(app)  # no /auth: the login view is ours (resources/user.py)
     jwt.token_in_blocklist_loader(is_revoked)
 
@@ -82,8 +84,9 @@ def init_jwt(app: Flask) -> JWTManager:
     # malformed tokens; RFC 6750 says 401 invalid_token), saying what to do next.
     # BEGIN SOLUTION error callbacks
     @jwt.unauthorized_loader
-    def missing_token(_reason: str):
-        return token_error("authorization_required")
+    def missing_token(reason: str):
+        # A login cookie's write without the CSRF double submit: 403, saying what to send.
+        return csrf_error(reason) or token_error("authorization_required")
 
     @jwt.invalid_token_loader
     def invalid_token(reason: str):
@@ -152,6 +155,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.add_resource(UserLogout, "/logout")
     api.add_resource(Item, "/item/<string:name>")
     api.add_resource(ItemList, "/items")
+    init_browser(app, api)  # httpOnly cookies + CSRF for the page at /app
     init_bridge(app, api)  # the cut-over: delete this line, its import and bridge.py after it
     # Last: a setting refused above (ConfigError) leaves no database connection open.
     init_store(app)

@@ -328,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.record:
             args.record.write_text(json.dumps(
                 [{"method": x.method, "path": x.path, "status": x.status,
-                  "body": x.body.decode(errors="replace")} for x in exchanges], indent=1))
+                  "body": x.body.decode(errors="replace"), "set_cookies": x.set_cookies}
+                 for x in exchanges], indent=1))
         text = report(graded, args.package, folder, args.hidden, seed)
         print(text)
         written = write_all(graded, out, f"{args.package} ({folder.name})", text)

@@ -73,3 +73,46 @@ def _(w: World, me: AppClient) -> Exchange:
     other = w.other(me)
     token = other.tokens(w.register(other).name, PASSWORD).access
     return me.request("GET", "/item/anything", token=token)
+
+
+def browser_login(w: World, me: AppClient) -> tuple[Exchange, dict[str, str]]:
+    """POST /login/browser (v2's page logs in there; v1 has no cookies at all): the answer,
+    and the cookies it set, by name."""
+    user = w.register(me)
+    login = me.request("POST", "/login/browser",
+                       json_body={"username": user.name, "password": PASSWORD})
+    jar = dict(c.split(";", 1)[0].split("=", 1) for c in login.set_cookies)
+    if login.status == 200 and not {"__Host-access_token", "__Host-csrf_access_token"} <= set(jar):
+        raise AssertionError(f"POST /login/browser set the cookies {sorted(jar)}, not "
+                             "__Host-access_token and __Host-csrf_access_token")
+    return login, jar
+
+
+@scenario("cookie_write_without_csrf", "error callbacks",
+          "Write with the login cookie, without the X-CSRF-TOKEN header",
+          v1=answer(404, "not_found"), v2=answer(403, "csrf_token_missing"), verdict="v2_only",
+          reason="Flask-JWT reads only the Authorization header: a browser keeps its token "
+                 "in JavaScript, and there is no cookie to ride along",
+          lesson="A cookie is sent by the browser on its own: every write must also prove it "
+                 "comes from our page (the CSRF cookie's value in X-CSRF-TOKEN).")
+def _(w: World, me: AppClient) -> Exchange:
+    login, jar = browser_login(w, me)
+    if login.status != 200:
+        return login
+    return me.request("POST", f"/item/csrf{w.run_id}{me.name}", json_body={"price": 1},
+                      headers={"Cookie": f"__Host-access_token={jar['__Host-access_token']}"})
+
+
+@scenario("cross_site_form_with_cookie", "error callbacks",
+          "A cross-site form POST that carries the login cookie (a browser without SameSite)",
+          v1=answer(404, "not_found"), v2=answer(403, "csrf_token_missing"), verdict="v2_only",
+          reason="no cookie login in Flask-JWT")
+def _(w: World, me: AppClient) -> Exchange:
+    login, jar = browser_login(w, me)
+    if login.status != 200:
+        return login
+    # What a form on another site sends: text/plain, its own Origin, the cookie, no header.
+    return me.request("POST", f"/item/form{w.run_id}{me.name}", raw_body='{"price": 1, "x": "="}',
+                      content_type="text/plain",
+                      headers={"Origin": "http://localhost:8000",
+                               "Cookie": f"__Host-access_token={jar['__Host-access_token']}"})

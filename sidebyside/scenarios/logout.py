@@ -30,3 +30,22 @@ def _(w: World, me: AppClient) -> Exchange:
     tokens = me.tokens(w.register(me).name, PASSWORD)
     me.request("POST", "/logout", token=tokens.access)
     return me.request("POST", "/refresh", token=tokens.refresh)
+
+
+@scenario("logout_clears_cookies", "logout", "Log out from the browser: every cookie cleared",
+          v1=answer(404, "not_found"), v2=answer(200), verdict="v2_only",
+          reason="no cookie login in Flask-JWT")
+def _(w: World, me: AppClient) -> Exchange:
+    from sidebyside.scenarios.error_callbacks import browser_login
+
+    login, jar = browser_login(w, me)
+    if login.status != 200:
+        return login
+    logout = me.request("POST", "/logout", headers={
+        "Cookie": f"__Host-access_token={jar['__Host-access_token']}",
+        "X-CSRF-TOKEN": jar["__Host-csrf_access_token"]})
+    cleared = {c.split("=", 1)[0] for c in logout.set_cookies
+               if c.split(";", 1)[0].endswith("=") and "Expires=Thu, 01 Jan 1970" in c}
+    if logout.status == 200 and cleared != set(jar):
+        raise AssertionError(f"logout cleared {sorted(cleared)}, not every cookie {sorted(jar)}")
+    return logout

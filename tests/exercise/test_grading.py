@@ -205,7 +205,10 @@ def replay(path):
     rows = TABLE.get((request.method, "/" + path)) or [{"status": 404, "body":
         '{"message": "Not found.", "error": "not_found"}'}]
     row = rows.pop(0) if len(rows) > 1 else rows[0]
-    return Response(row["body"], row["status"], content_type="application/json")
+    answer = Response(row["body"], row["status"], content_type="application/json")
+    for cookie in row.get("set_cookies", []):
+        answer.headers.add("Set-Cookie", cookie)
+    return answer
 
 
 app.run(host="127.0.0.1", port=int(os.environ["PORT"]))
