@@ -48,7 +48,9 @@ class Upgrade(SettingsRules, FlaskRules, ImportRules, CallRules):
         self.token_params.pop()
         loaders = self.loaders_of(original)
         new = {R.LOADER_RENAMES.get(name, (None, name))[1] for name in loaders}
-        if "decode_key_loader" in new:
+        # A first parameter named for the header is 4.x's order already (3.x: claims first).
+        params = original.params.params
+        if "decode_key_loader" in new and not (params and "header" in params[0].name.value):
             self.todo("FJE104")
         identity = original.params.params[0].name.value if original.params.params else ""
         if new & {"additional_claims_loader", "user_lookup_loader", "user_lookup_error_loader"} \
