@@ -17,13 +17,15 @@ def test_a_logged_out_refresh_token_stays_revoked_after_its_access_token_expires
     access token: else a later prune (any other logout) brings it back to life."""
     from datetime import timedelta
 
-    app = make_app(db_url, secret_key, JWT_ACCESS_TOKEN_EXPIRES=timedelta(seconds=1),
+    # exp is whole seconds (truncated): a 1 s token may be expired 10 ms after login, so the
+    # lifetime leaves a loaded machine room for login and logout.
+    app = make_app(db_url, secret_key, JWT_ACCESS_TOKEN_EXPIRES=timedelta(seconds=5),
                    JWT_REFRESH_TOKEN_EXPIRES=timedelta(seconds=120))
     api = Api(app, app.test_client(), secret_key)
     erin, _ = api.register()
     tokens = login(api, erin)
     assert api.call("POST", "/logout", token=tokens["access_token"]).status_code == 200
-    time.sleep(2.2)  # the access token and its entry are past their expiry
+    time.sleep(6.2)  # the access token and its entry are past their expiry
     other, _ = api.register()
     assert api.call("POST", "/logout", token=login(api, other)["access_token"]).status_code == 200
     assert err(api.call("POST", "/refresh", token=tokens["refresh_token"])) == (
