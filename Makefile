@@ -34,11 +34,12 @@ test: lint coverage-erase test-v1 test-v2 test-zones coverage-summary
 test-v1: venvs
 	$(V1) -m coverage run -m pytest tests/shared tests/contract tests/v1
 
-# The grader's suite starts ~15 pairs of servers whose code the parity suite already runs
-# under every interpreter: make test-pythons leaves it out (EXERCISE_SUITE=), as it does ZONES.
-EXERCISE_SUITE := tests/exercise
+# Suites whose servers the parity suite already runs under every interpreter: the grader's
+# (~15 pairs of servers) and the browser's (chromium, Playwright). make test runs them once;
+# make test-pythons leaves them out (ONCE_SUITES=), as it does ZONES.
+ONCE_SUITES := tests/exercise tests/browser
 test-v2: venvs
-	$(V2) -m coverage run -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/codemod tests/docs tests/browser $(EXERCISE_SUITE)
+	$(V2) -m coverage run -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/codemod tests/docs $(ONCE_SUITES)
 
 # The suites that touch time, again east and west of UTC (POSIX TZ strings: no tz database
 # needed): the store keeps naive UTC, and reading it, or a token's exp, as local time is
