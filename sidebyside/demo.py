@@ -11,6 +11,7 @@ Enter on the last step asks once more before ending. Without a terminal (CI, a p
 --quiz       each step asks first: the requests, no answers, until a key reveals them
 --serve      afterwards keep both apps on 127.0.0.1:5001/5002 with lines to paste
 --cutover    the cut-over story instead (sidebyside/cutover.py; --step drives it too)
+--rotation   the key-rotation story instead (sidebyside/rotation.py): nobody logged out
 DEMO_THEME=light  colours for a light terminal background.
 q, Ctrl-C, SIGTERM or SIGHUP stop both servers and remove the demo's store.
 """
@@ -281,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiz", action="store_true", help="ask before each answer")
     parser.add_argument("--serve", action="store_true", help="keep both apps running after")
     parser.add_argument("--cutover", action="store_true", help="the cut-over story instead")
+    parser.add_argument("--rotation", action="store_true",
+                        help="the signing-key rotation story instead")
     args = parser.parse_args(argv)
     if args.list:
         for number, sc in enumerate(STORY, 1):
@@ -289,6 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.start <= len(STORY):
         parser.error(f"--from {args.start}: the steps are 1 to {len(STORY)} (--list shows them)")
     tty = sys.stdin.isatty() and sys.stdout.isatty()
+    if args.rotation:
+        from sidebyside.rotation import main as rotation
+
+        return rotation()
     if args.cutover:
         from sidebyside.cutover import main as cutover
 

@@ -19,6 +19,7 @@ from sidebyside.matrix import world_for
 from sidebyside.render import LIBRARY, checked, short, time_claim
 from sidebyside.report_assets import LIFETIMES_SVG, PAGE, sequence_svg
 from sidebyside.scenarios import CATALOGUE, CHAPTERS, Scenario
+from sidebyside.screenshots import page_screenshots
 from sidebyside.servers import REPO, running_apps
 from sidebyside.tokens import decode_unverified
 
@@ -80,6 +81,18 @@ def scenario_html(number: int | None, sc: Scenario, result: dict[str, Exchange],
             + "</section>")
 
 
+def pages_html(shots: dict[str, str]) -> str:
+    """Each app's page at /app after a login, an item and the "injected script"."""
+    if not shots:
+        return "<p>(no chromium here: the pages' pictures need it)</p>"
+    captions = {"v1": "the token in localStorage: the script reads it whole",
+                "v2": "the tokens in httpOnly cookies: the script sees none, yet still writes"}
+    return "<div class='pair'>" + "".join(
+        f"<figure><h4>{LIBRARY[app]}</h4><img alt='the {app} page at /app' style='max-width:"
+        f"100%' src='data:image/png;base64,{shot}'><figcaption>{captions[app]}</figcaption>"
+        "</figure>" for app, shot in shots.items()) + "</div>"
+
+
 def build(out: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp, running_apps(Path(tmp)) as servers:
         world = world_for(servers, Path(tmp))
@@ -87,12 +100,14 @@ def build(out: Path) -> Path:
             steps = {sc.key: n for n, sc in enumerate(STORY, 1)}  # numbered as in make demo
             sections = [scenario_html(steps.get(sc.key), sc, play(world, sc)[0], time.time())
                         for sc in CATALOGUE]
+        shots = page_screenshots(servers)
     topics = "".join(f"<option>{html.escape(c)}</option>" for c in CHAPTERS)
     page = (PAGE.replace("{{TOPICS}}", topics)
             .replace("{{COUNT}}", str(len(CATALOGUE)))
             .replace("{{LIFETIMES}}", LIFETIMES_SVG)
             .replace("{{SEQUENCE_V1}}", sequence_svg("v1"))
             .replace("{{SEQUENCE_V2}}", sequence_svg("v2"))
+            .replace("{{PAGES}}", pages_html(shots))
             .replace("{{SCENARIOS}}", "\n".join(sections)))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page)

@@ -53,6 +53,8 @@ leaves out are marked "more".</p>
 <h2>Log in, use, refresh, log out</h2>
 <div class="pair"><div><h4>v1 · Flask-JWT 0.3.2</h4>{{SEQUENCE_V1}}</div>
 <div><h4>v2 · Flask-JWT-Extended 4.7</h4>{{SEQUENCE_V2}}</div></div>
+<h2>In the browser</h2>
+{{PAGES}}
 <h2>Scenarios</h2>
 <div class="filters">
   Verdict: <select id="verdict"><option value="">all</option><option>same</option>

@@ -1,5 +1,5 @@
 """The cut-over's sibling story: v2's signing key rotates on a running system, and nobody is
-logged out (python -m sidebyside.rotation; make demo DEMO_ARGS=--rotation).
+logged out (make demo DEMO_ARGS=--rotation, or python -m sidebyside.rotation).
 
 v2 runs with one secret; the operator starts a keyring, adds a key, promotes it after the
 verifiers' cache window, and retires the old one; a client keeps its tokens throughout and

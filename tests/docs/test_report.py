@@ -115,3 +115,19 @@ def test_a_real_browser_shows_every_scenario_and_filters_them(report: Path, tmp_
     chromium(f"--screenshot={shot}", "--window-size=1280,2400", report.as_uri(),
              user_data=tmp_path / "c")
     assert shot.stat().st_size > 50_000  # a page was drawn, not a blank one
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium here (Debian: apt-get install "
+                                              "chromium; .ci/run installs it)")
+def test_the_report_shows_both_pages_as_the_browser_drew_them(report: Path):
+    """Screenshots of /app on both apps, taken in chromium after a login, an added item and
+    the "injected script" (sidebyside/screenshots.py)."""
+    import base64
+
+    text = report.read_text()
+    section = text.split("<h2>In the browser</h2>", 1)[1].split("<h2>", 1)[0]
+    shots = [base64.b64decode(s) for s in
+             re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", section)]
+    assert len(shots) == 2 and all(s.startswith(b"\x89PNG\r\n\x1a\n") for s in shots)
+    assert all(len(s) > 20_000 for s in shots)  # a drawn page, not a blank one
+    assert "localStorage" in section and "httpOnly" in section

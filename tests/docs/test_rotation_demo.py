@@ -8,7 +8,7 @@ from sidebyside.servers import REPO
 
 
 def test_the_rotation_story_runs_as_declared_and_says_who_was_affected():
-    done = subprocess.run([sys.executable, "-m", "sidebyside.rotation"], cwd=REPO,
+    done = subprocess.run([sys.executable, "-m", "sidebyside.demo", "--rotation"], cwd=REPO,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "UNEXPECTED" not in done.stdout
