@@ -24,7 +24,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
 # (.venv-fje3: the course's Flask-JWT-Extended 3.25.1, for the codemod's proof only.)
-.PHONY: exercise grade report mutants coverage coverage-erase coverage-summary upgrade demo test test-v1 test-v2 test-zones test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
+.PHONY: exercise fuzz grade report mutants coverage coverage-erase coverage-summary upgrade demo test test-v1 test-v2 test-zones test-pythons test-postgres test-postgres-suites lint venvs run-v1 run-v2 parity-matrix bench reset clean
 
 demo: venvs
 	$(V2) -m sidebyside.demo $(DEMO_ARGS)
@@ -132,6 +132,10 @@ exercise: venvs
 
 grade: venvs
 	$(V2) -m sidebyside.exercise.grade $(EXERCISE_DIR) $(GRADE_ARGS)
+
+# Schemathesis against each app's own /openapi.json, both apps live (part of CI).
+fuzz: venvs
+	$(V2) -m sidebyside.fuzz $(FUZZ_ARGS)
 
 parity-matrix: venvs
 	$(V2) -m sidebyside.matrix --write migration_notes.md

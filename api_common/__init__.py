@@ -14,6 +14,7 @@ from api_common.errors import (
     token_error,
 )
 from api_common.events import register_security_events, security_event, startup_event
+from api_common.openapi import init_openapi
 from api_common.requests import (
     client_address,
     json_body,
@@ -30,6 +31,7 @@ __all__ = [
     "configure",
     "current_store",
     "error_response",
+    "init_openapi",
     "init_store",
     "json_body",
     "parsed_json",

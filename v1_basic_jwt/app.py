@@ -11,6 +11,7 @@ from api_common import (
     JsonErrorApi,
     configure,
     error_response,
+    init_openapi,
     init_store,
     register_error_handlers,
     register_request_hooks,
@@ -83,6 +84,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.add_resource(Item, "/item/<string:name>")
     api.add_resource(ItemList, "/items")
     init_browser(app, api)  # the page at /app: the token in localStorage
+    init_openapi(app)  # GET /openapi.json: this app's routes, described
     # Last: a setting refused above (ConfigError) leaves no database connection open.
     init_store(app)
     startup_event(app)

@@ -12,6 +12,7 @@ from api_common import (
     JsonErrorApi,
     configure,
     current_store,
+    init_openapi,
     init_store,
     register_error_handlers,
     register_request_hooks,
@@ -157,6 +158,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.add_resource(ItemList, "/items")
     init_browser(app, api)  # httpOnly cookies + CSRF for the page at /app
     init_bridge(app, api)  # the cut-over: delete this line, its import and bridge.py after it
+    init_openapi(app)  # GET /openapi.json: this app's routes, described
     # Last: a setting refused above (ConfigError) leaves no database connection open.
     init_store(app)
     startup_event(app)
