@@ -1,0 +1,54 @@
+"""make clients, as a test: newman and Bruno's CLI run each app's collection against both apps
+as real servers, twice in a row on one store, and every run leaves the store as it found it.
+The Node tools come from package-lock.json (npm ci); without node and npm this skips."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from sidebyside import walkthrough
+from sidebyside.walkthrough import NODE_BIN, REPO, junit_counts, run
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("node") and shutil.which("npm")),
+    reason="node and npm are not installed: the API clients (newman, bru) need them")
+
+
+@pytest.fixture(scope="module")
+def node_tools() -> None:
+    if not all((NODE_BIN / tool).exists() for tool in ("newman", "bru")):
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=REPO, check=True,
+                       capture_output=True, timeout=600)
+
+
+def test_both_clients_pass_against_both_apps_twice_on_one_store(node_tools, tmp_path):
+    results = run(rounds=2, workdir=tmp_path)
+    failed = [f"{r.tool} {r.app} round {r.round}:\n{r.output}" for r in results if r.returncode]
+    assert not failed, "\n".join(failed)
+    assert [(r.round, r.app, r.tool) for r in results] == [
+        (round_, app, tool) for round_ in (1, 2) for app in ("v1", "v2")
+        for tool in ("newman", "bru")]
+    requests = {app: len(walkthrough.steps_of(walkthrough.APPS[app])) for app in ("v1", "v2")}
+    for r in results:
+        cases, failures, errors = junit_counts(r.report)
+        assert (failures, errors) == (0, 0), r.report.read_text()
+        # newman: a test case per request; bru: one per request (and per assertion).
+        assert cases >= requests[r.app], (r.tool, r.app, cases)
+
+
+def test_a_wrong_expectation_fails_every_run(node_tools, tmp_path):
+    """The runs have teeth: one status expected wrongly, and each tool exits non-zero."""
+    root = tmp_path / "clients"
+    walkthrough.write(root)
+    for app in ("v1", "v2"):
+        bru = root / app / "bruno" / "02-register-again.bru"
+        bru.write_text(bru.read_text().replace("res.status: eq 409", "res.status: eq 201"))
+        postman = root / app / "postman" / "walkthrough.postman_collection.json"
+        postman.write_text(postman.read_text().replace("have.status(409)", "have.status(201)"))
+    results = run(rounds=1, workdir=tmp_path / "run", root=root, keep_going=True)
+    assert [(r.app, r.tool) for r in results] == [
+        ("v1", "newman"), ("v1", "bru"), ("v2", "newman"), ("v2", "bru")]
+    assert all(r.returncode for r in results), [(r.tool, r.app, r.output) for r in results]
+    for r in results:
+        assert junit_counts(r.report)[1] >= 1, (r.tool, r.app)
