@@ -3,9 +3,24 @@ v1 and v2 folders differ as the apps do (base URL, login path, scheme, the v2-on
 
 import difflib
 import json
+import os
+import re
+import shutil
+import subprocess
 
 from sidebyside import walkthrough
-from sidebyside.walkthrough import APPS, CLIENTS, STEPS, committed, generated, stale
+from sidebyside.servers import REPO
+from sidebyside.walkthrough import (
+    APPS,
+    CLIENTS,
+    STEPS,
+    assertion_counts,
+    committed,
+    generated,
+    stale,
+)
+
+NOTES = (REPO / "migration_notes.md").read_text()
 
 
 def test_the_committed_collections_are_what_the_walkthrough_generates():
@@ -90,3 +105,22 @@ def test_every_run_draws_fresh_names_and_chains_tokens_the_clients_way():
         register = files[f"{app}/bruno/01-register.bru"]
         assert 'bru.setVar("username", "walker_" + suffix);' in register
         assert "access_token: res.body.access_token" in files[f"{app}/bruno/04-log-in.bru"]
+
+
+def test_the_notes_show_the_bruno_collections_diff():
+    """migration_notes.md, "What changes in your API client": the diff as `diff -r` prints it."""
+    assert shutil.which("diff"), "diffutils is part of the machine image"
+    printed = subprocess.run(["diff", "-r", "clients/v1/bruno", "clients/v2/bruno"], cwd=REPO,
+                             capture_output=True, text=True, env={**os.environ, "LC_ALL": "C"})
+    assert printed.returncode == 1, printed.stderr
+    section = NOTES.split("### What changes in your API client", 1)[1]
+    shown = section.split("$ diff -r clients/v1/bruno clients/v2/bruno\n", 1)[1].split("```")[0]
+    assert shown == printed.stdout
+
+
+def test_the_notes_count_the_requests_and_assertions_of_each_collection():
+    (v1_requests, v1_tests), (v2_requests, v2_tests) = assertion_counts().values()
+    section = NOTES.split("### What changes in your API client", 1)[1].split("\n## ", 1)[0]
+    said = f"v1 {v1_requests} requests and {v1_tests} assertions, v2 {v2_requests} and {v2_tests}"
+    assert said in " ".join(section.split())
+    assert re.search(r"are seven requests", section) and v2_requests - v1_requests == 7
