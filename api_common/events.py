@@ -42,15 +42,16 @@ SUCCESSES = {
     ("POST", "/register", 201): ("user_created",),
     ("POST", "/login", 200): ("authn_login_success", "authn_token_created"),
     ("POST", "/auth", 200): ("authn_login_success", "authn_token_created"),
-    ("POST", "/login/browser", 200): ("authn_login_success", "authn_token_created"),
-    ("POST", "/refresh/browser", 200): ("authn_token_created",),
+    ("POST", "/browser/login", 200): ("authn_login_success", "authn_token_created"),
+    ("POST", "/browser/refresh", 200): ("authn_token_created",),
+    ("POST", "/browser/logout", 200): ("authn_token_revoked",),
     ("POST", "/refresh", 200): ("authn_token_created",),
     ("POST", "/token/exchange", 200): ("authn_token_created",),
     ("POST", "/logout", 200): ("authn_token_revoked",),
     ("PUT", "/user/<int:user_id>/password", 200): ("authn_password_change",),
     ("DELETE", "/user/<int:user_id>", 200): ("user_deleted",),
 }
-LOGIN_ROUTES = {"/login", "/auth", "/login/browser"}
+LOGIN_ROUTES = {"/login", "/auth", "/browser/login"}
 PLAIN_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 MAX_TEXT = 200
 

@@ -104,15 +104,19 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("/login", "POST"): Operation("Log in: a fresh access token and a refresh token",
                                   {200: "Tokens", 400: "Error", 401: "Error", 429: "Error"},
                                   "Credentials"),
-    ("/login/browser", "POST"): Operation(
+    ("/browser/login", "POST"): Operation(
         "Log in from the page: both tokens in httpOnly cookies, none in the body",
         {200: "Message", 400: "Error", 401: "Error", 429: "Error"}, "Credentials"),
     ("/refresh", "POST"): Operation("A new, non-fresh access token", {200: "AccessToken",
                                                                       **TOKEN_ERRORS},
                                     security="refresh"),
-    ("/refresh/browser", "POST"): Operation(
+    ("/browser/refresh", "POST"): Operation(
         "Refresh from the page: the refresh cookie and X-CSRF-TOKEN; the new token in its "
-        "cookie", {200: "Message", 403: "Error", **TOKEN_ERRORS}, security="cookie"),
+        "cookie", {200: "Message", 403: "Error", **TOKEN_ERRORS}, security="refresh cookie"),
+    ("/browser/logout", "POST"): Operation(
+        "Log out from the page: the refresh cookie and X-CSRF-TOKEN (its csrf cookie); the "
+        "login revoked, every cookie cleared", {200: "Message", 403: "Error", **TOKEN_ERRORS},
+        security="refresh cookie"),
     ("/logout", "POST"): Operation("Revoke this login: its access and refresh tokens (and "
                                    "clear the page's cookies)",
                                    {200: "Message", 403: "Error", **TOKEN_ERRORS},
@@ -182,8 +186,12 @@ def security_schemes(scheme: str) -> dict:
         "refresh": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                     "description": "The refresh_token from POST /login: only for /refresh "
                                    "and /logout."},
+        "refresh_cookie": {"type": "apiKey", "in": "cookie", "name": "__Secure-refresh_token",
+                           "description": "The page's refresh cookie (path /browser), with "
+                                          "the __Host-csrf_refresh_token cookie's value in "
+                                          "X-CSRF-TOKEN."},
         "cookie": {"type": "apiKey", "in": "cookie", "name": "__Host-access_token",
-                   "description": "The page's login cookie (POST /login/browser); every "
+                   "description": "The page's login cookie (POST /browser/login); every "
                                   "write also sends the __Host-csrf_access_token cookie's "
                                   "value in the X-CSRF-TOKEN header."}}
 
@@ -196,7 +204,7 @@ def requirement(security: str, scheme: str) -> list[dict] | None:
     return {"token": [{"bearer": []}, {"cookie": []}],
             "fresh": [{"bearer": []}, {"cookie": []}],
             "refresh": [{"refresh": []}],
-            "cookie": [{"cookie": []}],
+            "refresh cookie": [{"refresh_cookie": []}],
             "token or refresh": [{"bearer": []}, {"refresh": []}, {"cookie": []}],
             "optional": [{"bearer": []}, {"cookie": []}, {}]}[security]
 

@@ -76,14 +76,14 @@ def _(w: World, me: AppClient) -> Exchange:
 
 
 def browser_login(w: World, me: AppClient) -> tuple[Exchange, dict[str, str]]:
-    """POST /login/browser (v2's page logs in there; v1 has no cookies at all): the answer,
+    """POST /browser/login (v2's page logs in there; v1 has no cookies at all): the answer,
     and the cookies it set, by name."""
     user = w.register(me)
-    login = me.request("POST", "/login/browser",
+    login = me.request("POST", "/browser/login",
                        json_body={"username": user.name, "password": PASSWORD})
     jar = dict(c.split(";", 1)[0].split("=", 1) for c in login.set_cookies)
     if login.status == 200 and not {"__Host-access_token", "__Host-csrf_access_token"} <= set(jar):
-        raise AssertionError(f"POST /login/browser set the cookies {sorted(jar)}, not "
+        raise AssertionError(f"POST /browser/login set the cookies {sorted(jar)}, not "
                              "__Host-access_token and __Host-csrf_access_token")
     return login, jar
 

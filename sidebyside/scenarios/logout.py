@@ -32,7 +32,8 @@ def _(w: World, me: AppClient) -> Exchange:
     return me.request("POST", "/refresh", token=tokens.refresh)
 
 
-@scenario("logout_clears_cookies", "logout", "Log out from the browser: every cookie cleared",
+@scenario("logout_clears_cookies", "logout",
+          "Log out from the browser once the access cookie expired: login revoked, cookies cleared",
           v1=answer(404, "not_found"), v2=answer(200), verdict="v2_only",
           reason="no cookie login in Flask-JWT")
 def _(w: World, me: AppClient) -> Exchange:
@@ -41,11 +42,15 @@ def _(w: World, me: AppClient) -> Exchange:
     login, jar = browser_login(w, me)
     if login.status != 200:
         return login
-    logout = me.request("POST", "/logout", headers={
-        "Cookie": f"__Host-access_token={jar['__Host-access_token']}",
-        "X-CSRF-TOKEN": jar["__Host-csrf_access_token"]})
+    # Only the refresh cookie and its CSRF value: what a page sends after 15 idle minutes.
+    logout = me.request("POST", "/browser/logout", headers={
+        "Cookie": f"__Secure-refresh_token={jar['__Secure-refresh_token']}",
+        "X-CSRF-TOKEN": jar["__Host-csrf_refresh_token"]})
     cleared = {c.split("=", 1)[0] for c in logout.set_cookies
                if c.split(";", 1)[0].endswith("=") and "Expires=Thu, 01 Jan 1970" in c}
     if logout.status == 200 and cleared != set(jar):
         raise AssertionError(f"logout cleared {sorted(cleared)}, not every cookie {sorted(jar)}")
+    if logout.status == 200 and me.request("GET", "/items", token=jar["__Host-access_token"]
+                                           ).error != "token_revoked":
+        raise AssertionError("the login's access token still works after the logout")
     return logout

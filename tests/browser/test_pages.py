@@ -79,7 +79,7 @@ def test_v2_page_keeps_tokens_in_httponly_cookies_a_script_cannot_read(page, app
     for name in (ACCESS, REFRESH):  # the tokens: no script reads them, only HTTPS carries them
         assert (jar[name]["httpOnly"], jar[name]["secure"], jar[name]["sameSite"]) == \
             (True, True, "Lax")
-    assert jar[ACCESS]["path"] == "/" and jar[REFRESH]["path"] == "/refresh"
+    assert jar[ACCESS]["path"] == "/" and jar[REFRESH]["path"] == "/browser"
     for name in (CSRF_ACCESS, CSRF_REFRESH):  # readable on purpose: the page sends it back
         assert not jar[name]["httpOnly"] and jar[name]["secure"] and jar[name]["path"] == "/"
     assert ACCESS not in page.evaluate("document.cookie")
@@ -97,6 +97,15 @@ def test_v2_page_keeps_tokens_in_httponly_cookies_a_script_cannot_read(page, app
     assert "No token in sight" in said and "→ 201" in said  # cannot steal, can still act
     assert jar[ACCESS]["value"] not in said
 
+    # Nor can it have the API's POST /refresh (whose answer carries a token) use the refresh
+    # cookie: that cookie goes to /browser/... only, and /refresh reads headers only.
+    status, body = page.evaluate("""async () => {
+        const csrf = document.cookie.split('; ').find((c) => c.startsWith('__Host-csrf_refresh'));
+        const r = await fetch('/refresh', {method: 'POST',
+            headers: {'X-CSRF-TOKEN': csrf.split('=')[1]}});
+        return [r.status, await r.json()]; }""")
+    assert status == 401 and "access_token" not in body
+
     # A write without the double submit: the JSON error says what to send; nothing written.
     status, body = page.evaluate("""async () => {
         const r = await fetch('/item/no-csrf', {method: 'POST',
@@ -106,12 +115,15 @@ def test_v2_page_keeps_tokens_in_httponly_cookies_a_script_cannot_read(page, app
     assert "X-CSRF-TOKEN" in body["message"]
     before = jar[ACCESS]["value"]
     assert v2.request("GET", "/item/no-csrf", token=before).status == 404
+    odd = v2.request("POST", "/item/odd-csrf", json_body={"price": 1},
+                     headers={"Cookie": f"{ACCESS}={before}", "X-CSRF-TOKEN": "é"})
+    assert (odd.status, odd.error) == (403, "csrf_token_mismatch")  # not a 500
 
-    assert "/refresh/browser → 200" in click(page, "#refresh")
+    assert "/browser/refresh → 200" in click(page, "#refresh")
     renewed = cookies(page)[ACCESS]["value"]
     assert renewed != before and "access_token" not in page.inner_text("#output")
 
-    assert "POST /logout → 200" in click(page, "#logout")
+    assert "POST /browser/logout → 200" in click(page, "#logout")
     assert not {ACCESS, REFRESH, CSRF_ACCESS, CSRF_REFRESH} & set(cookies(page))
     assert "→ 401" in click(page, "#add")  # no cookie left: the next write is refused
     for token in (before, renewed):  # and the tokens themselves are revoked, not just dropped

@@ -74,7 +74,7 @@ class UserLogin(Resource):
 
 
 class TokenRefresh(Resource):
-    @jwt_required(refresh=True)
+    @jwt_required(refresh=True, locations=["headers"])  # the page: /browser/refresh
     def post(self):
         # Not fresh: a refresh token proves a past login, not a password typed just now. Never
         # outliving the refresh token: what ends the login (its exp) ends its access tokens.
