@@ -502,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {len(generated())} files under clients/")
         return 0
     if args.check or args.run:
-        out_of_date = stale()
+        out_of_date = stale(CLIENTS)
         if out_of_date:
             print("out of date (python -m sidebyside.walkthrough --write):\n  "
                   + "\n  ".join(out_of_date))

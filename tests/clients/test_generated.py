@@ -124,3 +124,13 @@ def test_the_notes_count_the_requests_and_assertions_of_each_collection():
     said = f"v1 {v1_requests} requests and {v1_tests} assertions, v2 {v2_requests} and {v2_tests}"
     assert said in " ".join(section.split())
     assert re.search(r"are seven requests", section) and v2_requests - v1_requests == 7
+
+
+def test_check_says_whether_clients_is_up_to_date(capsys, monkeypatch, tmp_path):
+    assert walkthrough.main(["--check"]) == 0
+    assert "files up to date" in capsys.readouterr().out
+    walkthrough.write(tmp_path)
+    (tmp_path / "v2" / "bruno" / "17-log-out.bru").unlink()
+    monkeypatch.setattr(walkthrough, "CLIENTS", tmp_path)
+    assert walkthrough.main(["--check"]) == 1
+    assert "v2/bruno/17-log-out.bru" in capsys.readouterr().out
