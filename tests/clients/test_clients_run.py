@@ -2,6 +2,7 @@
 as real servers, twice in a row on one store, and every run leaves the store as it found it.
 The Node tools come from package-lock.json (npm ci); without node and npm this skips."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -77,3 +78,19 @@ def test_without_an_admin_the_admin_steps_are_skipped_and_only_the_items_stay(no
                     assert done.stdout.count("request skipped") == admin_steps, done.stdout
         left = leftovers(servers["v1"].env["DATABASE_URL"], admin="")
     assert len(left) == 4 and all(thing.startswith("item chair_") for thing in left), left
+
+
+def test_a_run_that_leaves_something_behind_fails(node_tools, tmp_path):
+    """Twice in a row on one store only proves something if each run cleans up: a run whose
+    assertions all pass but that leaves its account behind fails, and the runs stop there."""
+    root = tmp_path / "clients"
+    walkthrough.write(root)
+    path = root / "v1" / "postman" / "walkthrough.postman_collection.json"
+    collection = json.loads(path.read_text())
+    cleanup = collection["item"][-1]
+    cleanup["item"] = [i for i in cleanup["item"] if i["name"] not in
+                       ("Delete the account", "The token of a deleted account")]
+    path.write_text(json.dumps(collection))
+    results = run(rounds=2, workdir=tmp_path / "run", root=root)
+    assert [(r.app, r.tool, r.returncode) for r in results] == [("v1", "newman", 99)]
+    assert re.search(r"left in the store: user walker_\w+$", results[0].output.strip())
