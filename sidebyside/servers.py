@@ -66,6 +66,7 @@ class AppServer:
     # Another app in this stack's role (make grade: a learner's package, found on pythonpath).
     module: str = ""
     pythonpath: str = ""
+    cwd: Path = REPO  # a stand-in runs from its own folder: the reference is not importable
 
     @property
     def python(self) -> Path:
@@ -96,7 +97,7 @@ class AppServer:
             env["PYTHONPATH"] = self.pythonpath
         with self.log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
             self.process = subprocess.Popen(
-                self.argv(), cwd=REPO, env=env,
+                self.argv(), cwd=self.cwd, env=env,
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True, preexec_fn=die_with_parent,
             )
@@ -171,7 +172,8 @@ HARNESS_DEFAULTS = {"REGISTER_MAX_PER_CLIENT": "1000000"}
 
 def server_env(db_url: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if k not in ("APP_DEV_MODE", "JWT_SECRET_KEY", "PYTHONPATH")}
+           if k not in ("APP_DEV_MODE", "JWT_SECRET_KEY", "PYTHONPATH", "JWT_KEYRING",
+                        "LEGACY_JWT_SECRET_KEY", "LEGACY_TOKENS_UNTIL")}
     return {**HARNESS_DEFAULTS, **env, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1",
             **(extra or {})}
 
@@ -186,12 +188,12 @@ def workers_from_env() -> int:
 def running_apps(workdir: Path, extra_env: Mapping[str, str] | None = None,
                  workers: int | None = None, bridge_until: str | None = None,
                  ports: Mapping[str, int] | None = None,
-                 stand_ins: Mapping[str, tuple[str, str]] | None = None
+                 stand_ins: Mapping[str, tuple[str, str, Path]] | None = None
                  ) -> Iterator[dict[str, AppServer]]:
     """Both apps on one fresh store, each with its own secret, stopped on the way out.
     bridge_until: v2 opens the cut-over bridge for v1's tokens until then (ISO-8601).
-    stand_ins: {"v2": (package, pythonpath)} serves another package in that app's role and
-    environment (make grade: a learner's migration)."""
+    stand_ins: {"v2": (package, pythonpath, folder)} serves another package in that app's
+    role and environment, from its own folder (make grade: a learner's migration)."""
     from shared import Store
     from sidebyside.databases import fresh_store_url
 
@@ -206,11 +208,11 @@ def running_apps(workdir: Path, extra_env: Mapping[str, str] | None = None,
                 env.update(LEGACY_JWT_SECRET_KEY=servers["v1"].secret,
                            LEGACY_TOKENS_UNTIL=bridge_until)
             port = (ports or {}).get(name, 0)
-            module, pythonpath = (stand_ins or {}).get(name, ("", ""))
+            module, pythonpath, cwd = (stand_ins or {}).get(name, ("", "", REPO))
             servers[name] = (GunicornServer(name, env, log, port, module=module,
-                                            pythonpath=pythonpath, workers=workers)
+                                            pythonpath=pythonpath, cwd=cwd, workers=workers)
                              if workers else AppServer(name, env, log, port, module=module,
-                                                       pythonpath=pythonpath))
+                                                       pythonpath=pythonpath, cwd=cwd))
         try:
             # Create the schema once, so two first starts do not race on CREATE TABLE.
             with Store(db_url) as store:

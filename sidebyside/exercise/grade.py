@@ -194,9 +194,15 @@ def run_cases(folder: Path, package: str, hidden: bool, seed: int, time_box: flo
     cases = visible_cases() + (hidden_cases(rng) if hidden else [])
     progress(f"Starting the reference v1 and your {package} ({folder.name}/)…", end=" ")
     started = time.monotonic()
+    # The learner's app sees its own folder and the course's shared/ and api_common/, never
+    # the reference apps (a submission that imports v2_jwt_extended does not start).
+    library = workdir / "library"
+    library.mkdir()
+    for needed in ("shared", "api_common"):
+        (library / needed).symlink_to(REPO / needed)
+    stand_in = (package, f"{folder.resolve()}:{library}", folder.resolve())
     try:
-        with running_apps(workdir, SERVER_ENV,
-                          stand_ins={"v2": (package, f"{folder.resolve()}:{REPO}")}) as servers:
+        with running_apps(workdir, SERVER_ENV, stand_ins={"v2": stand_in}) as servers:
             progress(f"ready in {time.monotonic() - started:.1f} s")
             clients = {name: client_for(name, s.base_url, s.secret) for name, s in servers.items()}
             from shared import Store

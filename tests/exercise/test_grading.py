@@ -271,3 +271,16 @@ def test_a_run_past_its_time_box_loses_what_it_did_not_run(tmp_path: Path):
     assert status == 1
     assert results["score"] == 0 and "the time box (0 s) ended" in out
     assert all("the time box (0 s) ended" in t["output"] for t in results["tests"])
+
+
+def test_a_submission_cannot_run_the_reference_in_its_place(tmp_path: Path):
+    """Found by an outside review: with the reference on its path, a two-line submission that
+    ran v2_jwt_extended scored full marks. It runs from its own folder now, beside the course's
+    shared/ and api_common/ only."""
+    package = tmp_path / "submission" / PACKAGE
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text("from v2_jwt_extended.__main__ import *  # noqa\n")
+    status, out, results = grade(package.parent)
+    assert status == 1 and "No module named 'v2_jwt_extended'" in out
+    assert sum(t["score"] for t in results["tests"]) == 0
