@@ -55,14 +55,17 @@ def init_jwt(app: Flask) -> JWTManager:
 
     # What Flask-JWT's identity() did, split in two: the token stores an id, the lookup
     # turns it back into a user on every protected request.
-    # BEGIN SOLUTION log in
+    # BEGIN SOLUTION log in: the token stores the user's id as a string (PyJWT >= 2.10 refuses an
+    #   int sub): a @jwt.user_identity_loader that turns the user given to create_*_token into
+    #   str(user.id) (section 3).
     @jwt.user_identity_loader
     def user_identity(user: UserRecord) -> str:
         return str(user.id)  # PyJWT >= 2.10 rejects a non-string "sub"
     # STARTER: pass
     # END SOLUTION
 
-    # BEGIN SOLUTION protected call
+    # BEGIN SOLUTION protected call: on every protected request, turn the token's sub back into the
+    #   user, or None: a @jwt.user_lookup_loader (what Flask-JWT's identity() did).
     @jwt.user_lookup_loader
     def user_lookup(_jwt_header: dict, jwt_payload: dict) -> UserRecord | None:
         if "jwt_user" in g:  # already read by is_revoked, in the same statement

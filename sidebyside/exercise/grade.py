@@ -110,8 +110,36 @@ def received(exchange: Exchange) -> str:
     return f"{Outcome.of(exchange)}  {body}"
 
 
+# Flask-JWT-Extended's own answers ({"msg": ...}) until the error callbacks are written, and
+# the codes they stand for: chapters before "error callbacks" grade what happened, not the
+# body's shape, which is that chapter's lesson (graded there, strictly).
+LIBRARY_DEFAULTS = [
+    ("Token has expired", Outcome(401, "token_expired")),
+    ("Fresh token required", Outcome(401, "fresh_token_required")),
+    ("Token has been revoked", Outcome(401, "token_revoked")),
+    ("Error loading the user", Outcome(401, "user_not_found")),
+    ("Missing CSRF token", Outcome(403, "csrf_token_missing")),
+    ("CSRF double submit tokens do not match", Outcome(403, "csrf_token_mismatch")),
+    ("Missing ", Outcome(401, "authorization_required")),
+    ("Bad Authorization header", Outcome(401, "authorization_required")),
+]
+
+
+def library_default(exchange: Exchange) -> Outcome | None:
+    """The contract's outcome a Flask-JWT-Extended default answer stands for, if it is one."""
+    body = exchange.json
+    if not (isinstance(body, dict) and set(body) == {"msg"} and isinstance(body["msg"], str)):
+        return None
+    if exchange.status == 422:  # the library's invalid-token status
+        return Outcome(401, "invalid_token")
+    return next((outcome for start, outcome in LIBRARY_DEFAULTS
+                 if body["msg"].startswith(start)), None)
+
+
 def judge(sc: Scenario, exchange: Exchange) -> str:
     """Why this answer is not the declared one ("" if it is)."""
+    if sc.chapter != "error callbacks" and library_default(exchange) == sc.v2:
+        return ""  # right, in the library's words: the error callbacks chapter shapes them
     if Outcome.of(exchange) != sc.v2:
         return received(exchange)
     if not exchange.headers.get("Content-Type", "").startswith("application/json"):
@@ -338,7 +366,13 @@ def main(argv: list[str] | None = None) -> int:
                  for x in exchanges], indent=1))
         text = report(graded, args.package, folder, args.hidden, seed)
         print(text)
-        written = write_all(graded, out, f"{args.package} ({folder.name})", text)
+        # What results.json shows before the due date: the visible tests only.
+        seen = [g for g in graded if g.visibility == "visible"]
+        summary = text if len(seen) == len(graded) else (
+            report(seen, args.package, folder, False, seed)
+            + f"\n{len(graded) - len(seen)} held-out tests were graded too: their results "
+              "show after the due date.")
+        written = write_all(graded, out, f"{args.package} ({folder.name})", summary)
         print(f"Wrote {', '.join(str(p) for p in written)}")
         full_marks = full_marks and all(g.passed for g in graded)
     return 0 if full_marks else 1

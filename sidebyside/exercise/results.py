@@ -15,11 +15,14 @@ if TYPE_CHECKING:
 def gradescope(graded: list["Graded"], summary: str) -> dict:
     """Gradescope's schema: score, output, tests[].{name, number, score, max_score, status,
     output, visibility, tags}."""
+    hidden = any(g.visibility != "visible" for g in graded)
     return {
-        "score": sum(g.score for g in graded),
+        # With held-out tests, no total: Gradescope adds up each test's score, and shows the
+        # held-out ones (and the grader's stdout, which names them) after the due date.
+        **({} if hidden else {"score": sum(g.score for g in graded)}),
         "output": summary,
         "visibility": "visible",
-        "stdout_visibility": "visible",
+        "stdout_visibility": "hidden" if hidden else "visible",
         "tests": [{
             "name": f"{g.case.chapter} · {g.case.title}",
             "number": g.number,

@@ -24,7 +24,12 @@ from sidebyside.exercise import PACKAGE, notes_section
 from sidebyside.scenarios import CATALOGUE, CHAPTERS
 from sidebyside.servers import APPS, REPO
 
-BEGIN = re.compile(r"^(?P<indent>[ ]*)# BEGIN SOLUTION (?P<chapter>\S.*?)\s*$")
+# `# BEGIN SOLUTION <chapter>` or `# BEGIN SOLUTION <chapter>: <what this piece does>`: the
+# TODO then says the latter instead of the chapter's lesson.
+BEGIN = re.compile(r"^(?P<indent>[ ]*)# BEGIN SOLUTION (?P<chapter>[^:]+?)(?::\s*(?P<hint>.+?))?"
+                   r"\s*$")
+# A long hint goes on: lines of `#   <more>` right after the BEGIN line.
+MORE = re.compile(r"^[ ]*#   (?P<more>\S.*?)\s*$")
 END = re.compile(r"^[ ]*# END SOLUTION\s*$")
 STARTER = re.compile(r"^[ ]*# STARTER: ?(?P<code>.*?)\s*$")
 WIDTH = 100
@@ -38,8 +43,8 @@ def chapter_lesson(chapter: str) -> str:
     return next(sc.lesson for sc in CATALOGUE if sc.chapter == chapter and sc.lesson)
 
 
-def todo(indent: str, chapter: str) -> list[str]:
-    text = f"TODO({chapter}): {chapter_lesson(chapter)} Read {notes_section(chapter)}. " \
+def todo(indent: str, chapter: str, hint: str | None = None) -> list[str]:
+    text = f"TODO({chapter}): {hint or chapter_lesson(chapter)} Read {notes_section(chapter)}. " \
            "Check with `make grade`."
     return [f"{indent}# {line}\n" for line in
             textwrap.wrap(text, WIDTH - len(indent) - 2, subsequent_indent="  ")]
@@ -48,14 +53,21 @@ def todo(indent: str, chapter: str) -> list[str]:
 def cut_solutions(source: str, where: str = "") -> str:
     """The source with every solution region replaced by its TODO and starter code."""
     out: list[str] = []
-    region: tuple[str, str, list[str], int] | None = None
+    region: tuple[str, str, list[str], int, list[str]] | None = None
+    hint_goes_on = False
     for number, line in enumerate(source.splitlines(keepends=True), 1):
         begin, end, starter = BEGIN.match(line), END.match(line), STARTER.match(line)
+        more = MORE.match(line) if hint_goes_on else None
+        hint_goes_on = bool(begin and begin["hint"]) or bool(more)
+        if more and region is not None:
+            region[4].append(more["more"])
+            continue
         if region is None:
             if begin:
                 if begin["chapter"] not in CHAPTERS:
                     raise MarkerError(f"{where}:{number}: unknown chapter {begin['chapter']!r}")
-                region = (begin["indent"], begin["chapter"], [], number)
+                region = (begin["indent"], begin["chapter"], [], number,
+                          [begin["hint"]] if begin["hint"] else [])
             elif end or starter:
                 raise MarkerError(f"{where}:{number}: {line.strip()} outside a region")
             else:
@@ -63,8 +75,8 @@ def cut_solutions(source: str, where: str = "") -> str:
         elif begin:
             raise MarkerError(f"{where}:{number}: a region inside the region of line {region[3]}")
         elif end:
-            indent, chapter, code, _ = region
-            out += todo(indent, chapter)
+            indent, chapter, code, _, hint = region
+            out += todo(indent, chapter, " ".join(hint) or None)
             out += [f"{indent}{c}\n" for c in code] or [
                 f'{indent}raise NotImplementedError("TODO({chapter})")\n']
             region = None
@@ -100,7 +112,12 @@ STEPS_README = """\
 the code under it only keeps the app importable. Chapters, in the order to do them:
 {chapters}.
 
-Run it: `python -m {package}` (port 5002). Grade it, from the reference project's folder:
+Run it, from the reference project's folder (port 5002; the course's shared store and
+error module come from there):
+
+    PYTHONPATH={folder} APP_DEV_MODE=1 .venv-v2/bin/python -m {package}
+
+Grade it, from the same folder:
 
     make grade EXERCISE_DIR={folder}
 

@@ -95,6 +95,10 @@ def test_steps_starter_has_todos_not_solutions(generated: Path):
     assert todos == {m["chapter"] for p in v2_sources() for line in p.read_text().splitlines()
                      if (m := starters.BEGIN.match(line))}
     assert 'Read migration_notes.md, "8. New in v2' in text.replace("\n    #   ", " ")
+    # A region's own hint, where the chapter's lesson would not say what the piece does.
+    flat = " ".join(line.strip("# ") for line in text.splitlines())
+    assert "TODO(log in): the token stores the user's id as a string" in flat
+    assert "a @jwt.user_identity_loader that turns the user" in flat
     assert all(len(line) <= 100 for line in text.splitlines())
     # Importable, as a learner first runs it (the app factory builds).
     subprocess.run([sys.executable, "-c", f"from {PACKAGE}.app import create_app; create_app("
@@ -130,8 +134,13 @@ def test_the_reference_scores_full_marks_hidden_cases_included(tmp_path: Path):
     hidden = [t for t in results["tests"] if t["visibility"] == "after_due_date"]
     assert {t["tags"][0] for t in hidden} >= HIDDEN_CHAPTERS
     assert len(hidden) > len(HIDDEN)
-    assert results["score"] == sum(t["max_score"] for t in results["tests"])
+    assert sum(t["score"] for t in results["tests"]) == sum(t["max_score"]
+                                                            for t in results["tests"])
     assert {t["max_score"] for t in results["tests"]} == {1, 2}  # the catalogue's points=
+    # Before the due date a learner sees nothing of the held-out cases (found by review).
+    assert "score" not in results and results["stdout_visibility"] == "hidden"
+    assert "[hidden]" not in results["output"] and "held-out tests were graded" in \
+        results["output"]
     for test in results["tests"]:
         assert set(test) >= GRADESCOPE_TEST_FIELDS
     suite = ET.parse(folder / "junit.xml").getroot()
@@ -235,6 +244,7 @@ def test_an_app_answering_from_a_table_loses_the_held_out_cases(tmp_path: Path):
 
     assert share(visible, "visible") >= 0.7, visible["output"]
     assert share(hidden, "after_due_date") <= 0.3, out
+    assert "[hidden]" in out and "[hidden]" not in hidden["output"]  # only after the due date
 
 
 def test_the_classroom_workflow_runs_the_grader_and_the_reporter_can_read_it(generated: Path,

@@ -31,7 +31,9 @@ class Item(Resource):
     def delete(self, name: str):
         # The claim was written at login: a revoked admin flag counts only once this token
         # expires (at most JWT_ACCESS_TOKEN_EXPIRES). v1 looked the user up every time.
-        # BEGIN SOLUTION claims
+        # BEGIN SOLUTION claims: only an admin deletes: read is_admin from the token's claims
+        #   (get_jwt()), which additional_claims_loader wrote at login; 403 admin_required
+        #   otherwise.
         if get_jwt().get("is_admin") is not True:
             raise ApiError(403, "admin_required", "Admin privilege required.")
         # END SOLUTION
