@@ -126,4 +126,7 @@ def startup_event(app: Flask) -> None:
     log_event("sys_startup", config["APP_ID"], signing_key="set" if config["JWT_SECRET_KEY"]
               else "missing", bridge=bool(config.get("LEGACY_JWT_SECRET_KEY")),
               trusted_proxies=config["TRUSTED_PROXIES"],
-              store=app.extensions["store"].engine.dialect.name)
+              store=app.extensions["store"].engine.dialect.name,
+              # With a keyring: which key signs (its id, never its material).
+              signing_kid=(app.extensions["keyring"].ring().current().kid
+                           if "keyring" in app.extensions else None))

@@ -107,6 +107,9 @@ def run_keys(args: argparse.Namespace) -> int:
     except (keyring.KeyringError, ConfigError) as e:
         print(f"refused: {e}", file=sys.stderr)
         return 1
+    except OSError as e:  # a folder that does not exist, no permission
+        print(f"refused: {path}: {e.strerror}", file=sys.stderr)
+        return 1
     log_event("key_change", "cli", level=logging.WARNING, step=args.step,
               kid=getattr(args, "kid", None))
     print(did)

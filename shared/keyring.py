@@ -163,6 +163,9 @@ def parse(document: Any) -> Keyring:
                               "and a secret")
         if alg == "HS256" and (reason := weakness(secret)):
             raise ConfigError(f"keyring: key {kid} refused: {reason}")
+        if alg == "ES256" and not usable_es256(secret):
+            raise ConfigError(f"keyring: key {kid} is not an unencrypted P-256 private key "
+                              "in PEM")
         added = parse_time(raw.get("added"), f"{kid}.added") or now()
         keys.append(SigningKey(kid, alg, state, secret, added,
                                parse_time(raw.get("promoted"), f"{kid}.promoted"),
@@ -172,8 +175,24 @@ def parse(document: Any) -> Keyring:
     if len({k.kid for k in keys}) != len(keys):
         raise ConfigError("keyring: two keys share a kid")
     unkeyed = document.get("unkeyed") or {}
-    return Keyring(tuple(keys), unkeyed.get("secret"),
-                   parse_time(unkeyed.get("until"), "unkeyed.until"))
+    if not isinstance(unkeyed, dict):
+        raise ConfigError('keyring: "unkeyed" must be {"secret": ..., "until": ...} or null')
+    secret = unkeyed.get("secret")
+    if secret is not None and (not isinstance(secret, str) or weakness(secret)):
+        raise ConfigError("keyring: the unkeyed secret (the old JWT_SECRET_KEY) refused: "
+                          f"{weakness(secret) if isinstance(secret, str) else 'not text'}")
+    return Keyring(tuple(keys), secret, parse_time(unkeyed.get("until"), "unkeyed.until"))
+
+
+def usable_es256(pem: str) -> bool:
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        key = load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError):
+        return False
+    return isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.name == "secp256r1"
 
 
 class KeyringFile:
@@ -188,39 +207,51 @@ class KeyringFile:
     def ring(self) -> Keyring:
         try:
             info = self.path.stat()
-        except FileNotFoundError:
-            raise ConfigError(f"keyring {self.path} not found: "
-                              "create it with `python -m shared keys init`") from None
-        seen = (info.st_ino, info.st_mtime_ns, info.st_size)
-        if seen != self._seen or self._ring is None:
-            try:
-                try:
-                    document = json.loads(self.path.read_text())
-                except ValueError as e:
-                    raise ConfigError(f"keyring {self.path} is not JSON: {e}") from None
-                self._ring = parse(document)
-            except ConfigError as e:
-                if self._ring is None:
-                    raise  # at start: refuse to start
-                # Edited by hand into something wrong while running: keep signing with the
-                # last good keyring (never a 500 for every request), and say so once.
-                log_event("key_change", "keyring", level=logging.ERROR, step="refused",
-                          reason=str(e))
+            seen = (info.st_ino, info.st_mtime_ns, info.st_size)
+            if seen == self._seen and self._ring is not None:
+                return self._ring
             self._seen = seen
+            self._ring = read(self.path)
+        except (ConfigError, FileNotFoundError) as e:
+            reason = str(e) if isinstance(e, ConfigError) else f"{self.path} not found"
+            if self._ring is None and self.last_good.exists():
+                self._ring = read(self.last_good)  # a new worker: the keys command's last
+            if self._ring is None:
+                raise ConfigError(f"{reason}: create the keyring with "
+                                  "`python -m shared keys init`") from None
+            # Edited by hand into something wrong, or moved away, while running: keep signing
+            # with the last good keyring (never a 500 for every request), and say so.
+            log_event("key_change", "keyring", level=logging.ERROR, step="refused",
+                      reason=f"{reason}: the last good keyring stays")
         return self._ring
 
+    @property
+    def last_good(self) -> Path:
+        """The keys command's last write: what a new worker starts from when the keyring was
+        edited by hand into something unusable (gunicorn replaces workers as it runs)."""
+        return self.path.with_name(f".{self.path.name}.last-good")
+
     def write(self, ring: Keyring) -> None:
-        temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump(ring.to_json(), f, indent=1)
-        os.replace(temporary, self.path)  # readers see the old file or the new, never half
+        for target in (self.last_good, self.path):
+            temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                json.dump(ring.to_json(), f, indent=1)
+            os.replace(temporary, target)  # readers see the old file or the new, never half
 
     @contextmanager
     def locked(self) -> Iterator[None]:
         with open(self.path.with_name(f".{self.path.name}.lock"), "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield
+
+
+def read(path: Path) -> Keyring:
+    try:
+        document = json.loads(path.read_text())
+    except (ValueError, OSError) as e:  # UnicodeDecodeError is a ValueError
+        raise ConfigError(f"keyring {path} is not JSON: {e}") from None
+    return parse(document)
 
 
 def new_key(alg: str, kid: str | None = None, state: str = "next",
@@ -245,8 +276,14 @@ def new_key(alg: str, kid: str | None = None, state: str = "next",
 # --- the operator's steps: each returns the new keyring and what it did ---------------------
 
 def init(legacy_secret: str, alg: str, unkeyed_days: float) -> tuple[Keyring, str]:
+    if not legacy_secret:
+        raise KeyringError("JWT_SECRET_KEY is not set: set it to the secret the app signs with "
+                           "now (in dev mode: the contents of instance/v2-jwt-secret), so that "
+                           "tokens signed before the keyring keep working")
     if reason := weakness(legacy_secret):
         raise KeyringError(f"JWT_SECRET_KEY refused: {reason}")
+    if not 0 <= unkeyed_days <= 3650:  # also refuses nan
+        raise KeyringError("--unkeyed-days must be between 0 and 3650")
     first = new_key(alg, state="current")
     until = now() + timedelta(days=unkeyed_days)
     return (Keyring((first,), legacy_secret, until),
@@ -271,6 +308,11 @@ def promote(ring: Keyring, kid: str, force: bool = False) -> tuple[Keyring, str]
                            f"it before {stamp(ready)} (their cache window), and would refuse "
                            "its tokens. Wait, or --force.")
     old = ring.current()
+    if old.published and not key.published and not force:
+        raise KeyringError(f"{old.kid} ({old.alg}) is published for other services; {kid} "
+                           f"({key.alg}) is a shared secret they cannot verify: from now on "
+                           "they would refuse every new token. Add an ES256 key instead, or "
+                           "--force.")
     keys = tuple(replace(k, state="current", promoted=now()) if k.kid == kid else
                  replace(k, state="previous", demoted=now()) if k.kid == old.kid else k
                  for k in ring.keys)
@@ -301,7 +343,8 @@ def end_unkeyed(ring: Keyring, force: bool = False) -> tuple[Keyring, str]:
         raise KeyringError(f"tokens from before the keyring verify until "
                            f"{stamp(ring.unkeyed_until)}; ending that now logs their users out: "
                            "wait, or --force.")
-    return (replace(ring, unkeyed_until=now()),
+    # The old secret leaves the file too: it signs and verifies nothing any more.
+    return (replace(ring, unkeyed_secret=None, unkeyed_until=None),
             "tokens without a kid are refused from now on (their users log in again)")
 
 
@@ -310,6 +353,6 @@ def listing(ring: Keyring) -> str:
     for k in ring.keys:
         signed = stamp(k.demoted) if k.demoted else ("now" if k.state == "current" else "-")
         rows.append(f"{k.kid:<20} {k.alg:<6} {k.state:<9} {stamp(k.added):<26} {signed:<26}")
-    if ring.unkeyed_secret:
+    if ring.accepts_unkeyed():
         rows.append(f"tokens without a kid verify until {stamp(ring.unkeyed_until)}")
     return "\n".join(rows)

@@ -19,9 +19,9 @@ from shared.keyring import KID, KeyringFile, SigningKey
 PUBLIC_KEYS_PATH = "/.well-known/jwks.json"
 # Verifiers may cache the key set this long (PyJWKClient's default lifespan).
 JWKS_MAX_AGE = 300
-UNKEYED_ENDED = ("This token was signed before the signing keys changed: log in again at "
-                 "POST /login")
-UNKNOWN_KEY = "The token's signing key is unknown or retired: log in again at POST /login"
+# invalid_token's message adds what to do: "Log in at POST /login for a new token."
+UNKEYED_ENDED = "This token was signed before the signing keys changed"
+UNKNOWN_KEY = "The token's signing key is unknown or retired"
 
 
 def keyring_source() -> KeyringFile:

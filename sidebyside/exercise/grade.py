@@ -170,7 +170,8 @@ def grade_case(world: World, case: Case, number: str, log: Callable[[], str]) ->
         problem = judge(case.scenario, exchange)
     except Exception as e:  # the scenario's setup failed on the learner's app: a lost test
         exchange = me.history[-1] if len(me.history) > before else None
-        problem = f"the test could not get this far: {' '.join(str(e).split())[:200]}"
+        why = f"the answer had no {e}" if isinstance(e, KeyError) else str(e)
+        problem = f"the test could not get this far: {' '.join(why.split())[:200]}"
     if problem and exchange is not None and exchange.status >= 500:
         problem += server_error(log())
     return Graded(case, number, not problem, problem, exchange, time.monotonic() - started)
@@ -244,6 +245,13 @@ def run_cases(folder: Path, package: str, hidden: bool, seed: int, time_box: flo
         if e.name != "v2":
             raise
         progress("")
+        if " not ready after " in str(e):
+            raise NotGradable(f"Your app did not answer: `python -m {package}` ran, but GET "
+                              "/items got no answer in 30 s. It must serve HOST:PORT from the "
+                              "environment (api_common.serve does, as the starter's __main__ "
+                              "does). What it printed:\n\n"
+                              + (start_up_failure(str(e), package).split(":", 1)[-1].strip()
+                                 or "(nothing)")) from None
         raise NotGradable(f"Your app did not start: `python -m {package}` stopped with\n\n"
                           + start_up_failure(str(e), package)) from None
 
@@ -348,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     seed = args.seed if args.seed is not None else secrets.randbelow(10**6)
     full_marks = True
     for folder in folders:
-        out = args.out or folder
+        # Several starters graded at once: each its own files.
+        out = (args.out / folder.name if len(folders) > 1 else args.out) if args.out else folder
         try:
             with tempfile.TemporaryDirectory() as tmp:
                 graded, exchanges = run_cases(folder, args.package, args.hidden, seed,

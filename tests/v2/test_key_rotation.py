@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -163,7 +164,8 @@ def test_a_rotation_logs_nobody_out_and_the_other_service_keeps_verifying(
     assert status == 0, said
     assert on_every_worker(me, one.access) == {(401, "invalid_token")}
     refused = me.request("GET", "/items", token=one.access)
-    assert "log in again" in refused.json["message"]
+    assert refused.json["message"] == ("The token's signing key is unknown or retired. Log in "
+                                       "at POST /login for a new token.")
     assert me.request("POST", "/refresh", token=one.refresh).status == 401
     assert on_every_worker(me, two.access) == {(200, None)}
 
@@ -225,11 +227,23 @@ def test_no_kid_an_attacker_writes_gets_more_than_a_401(tmp_path: Path, db_url: 
     assert "Traceback" not in started[0].log(last_lines=2000)
 
 
-def test_a_keyring_that_is_not_usable_stops_the_start_with_its_reason(tmp_path: Path,
-                                                                     db_url: str):
+GOOD_KEY = {"kid": "k1", "alg": "HS256", "state": "current", "secret": "s" * 64}
+
+
+@pytest.mark.parametrize(("keyring_json", "reason"), [
+    ({"keys": [{**GOOD_KEY, "secret": "jose"}]},
+     "key k1 refused: it is a well-known default secret"),
+    ({"keys": [{**GOOD_KEY, "alg": "ES256", "secret": "not a pem"}]},
+     "key k1 is not an unencrypted P-256 private key in PEM"),
+    ({"keys": [GOOD_KEY], "unkeyed": "oops"}, '"unkeyed" must be'),
+    ({"keys": [GOOD_KEY], "unkeyed": {"secret": "secret", "until": "2999-01-01T00:00:00"}},
+     "the unkeyed secret (the old JWT_SECRET_KEY) refused"),
+    ({"keys": [{**GOOD_KEY, "state": "next"}]}, "exactly one key must be current"),
+], ids=["weak", "not-pem", "unkeyed-not-object", "weak-unkeyed", "no-current"])
+def test_a_keyring_that_is_not_usable_stops_the_start_with_its_reason(
+        tmp_path: Path, db_url: str, keyring_json: dict, reason: str):
     keyring = tmp_path / "keyring.json"
-    keyring.write_text('{"keys": [{"kid": "k1", "alg": "HS256", "state": "current", '
-                       '"secret": "jose"}]}')
+    keyring.write_text(json.dumps(keyring_json))
     server = AppServer("v2", {**server_env(db_url), "JWT_SECRET_KEY": secrets.token_hex(32),
                               "JWT_KEYRING": str(keyring)}, tmp_path / "v2.log")
     server.start()
@@ -237,4 +251,52 @@ def test_a_keyring_that_is_not_usable_stops_the_start_with_its_reason(tmp_path: 
         assert server.process is not None and server.process.wait(timeout=30) != 0
     finally:
         server.stop()
-    assert "key k1 refused: it is a well-known default secret" in server.log()
+    log = server.log()
+    assert reason in log and "refusing to start" in log and "Traceback" not in log
+
+
+def test_a_keyring_broken_while_running_keeps_the_last_good_one(tmp_path: Path, db_url: str,
+                                                               started: list[AppServer]):
+    """Moved away, or edited into a key that cannot sign: every worker keeps signing with the
+    last good keyring (and logs why), never a 500."""
+    keyring = tmp_path / "keyring.json"
+    assert keys(keyring, "init", "--alg", "ES256", secret=secrets.token_hex(32))[0] == 0
+    me = start_v2({**server_env(db_url), "JWT_SECRET_KEY": secrets.token_hex(32),
+                   "JWT_KEYRING": str(keyring)}, tmp_path / "v2.log", started)
+    me.register("cy", PASSWORD)
+    good = keyring.read_text()
+    broken = json.loads(good)
+    broken["keys"][0]["secret"] = "not a pem"
+    for damage in ("moved", "not a pem", "not json"):
+        if damage == "moved":
+            keyring.rename(tmp_path / "elsewhere.json")
+        else:
+            keyring.write_text(json.dumps(broken) if damage == "not a pem" else "{")
+        for _ in range(2 * WORKERS):
+            token = me.tokens("cy", PASSWORD).access
+            assert me.request("GET", "/items", token=token).status == 200, damage
+            assert me.request("GET", "/.well-known/jwks.json").status == 200, damage
+        if damage == "moved":
+            (tmp_path / "elsewhere.json").rename(keyring)
+    # New workers (gunicorn replaces them: here, a reload) start from the keys command's last
+    # good copy, not the broken file.
+    master = started[0]
+    assert isinstance(master, GunicornServer)
+    old_workers = master.worker_pids()
+    os.kill(master.pid, signal.SIGHUP)
+    deadline = time.monotonic() + 60
+    while (master.worker_pids() & old_workers or len(master.worker_pids()) < WORKERS) \
+            and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not master.worker_pids() & old_workers
+    for _ in range(2 * WORKERS):
+        assert me.request("GET", "/items", token=me.tokens("cy", PASSWORD).access).status == 200
+    assert "Traceback" not in master.log(last_lines=5000)
+
+
+def test_promoting_a_shared_secret_over_a_published_key_is_refused(tmp_path: Path):
+    keyring = tmp_path / "keyring.json"
+    assert keys(keyring, "init", "--alg", "ES256", secret=secrets.token_hex(32))[0] == 0
+    assert keys(keyring, "add", "--alg", "HS256")[0] == 0
+    status, said = keys(keyring, "promote", kid_state(keyring, "next"))
+    assert status == 1 and "they would refuse every new token" in said
