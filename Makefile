@@ -35,9 +35,10 @@ test-v1: venvs
 	$(V1) -m coverage run -m pytest tests/shared tests/contract tests/v1
 
 # Suites whose servers the parity suite already runs under every interpreter: the grader's
-# (~15 pairs of servers) and the browser's (chromium, Playwright). make test runs them once;
+# (~15 pairs of servers), the browser's (chromium, Playwright) and the API clients' generated
+# files (make clients runs newman and bru; CI runs it). make test runs them once;
 # make test-pythons leaves them out (ONCE_SUITES=), as it does ZONES.
-ONCE_SUITES := tests/exercise tests/browser
+ONCE_SUITES := tests/exercise tests/browser tests/clients/test_generated.py
 test-v2: venvs
 	$(V2) -m coverage run -m pytest tests/shared tests/contract tests/v2 tests/parity tests/security tests/workers tests/codemod tests/docs $(ONCE_SUITES)
 

@@ -31,7 +31,7 @@ def page_screenshots(servers: dict[str, AppServer]) -> dict[str, str]:
             page.fill("#password", PASSWORD)
             page.click("#login")
             page.wait_for_function("document.querySelector('#output').textContent"
-                                   ".includes('→ 200')")
+                                   ".startsWith('GET /items → 200')")  # login, then its list
             page.fill("#item-name", f"lamp-{name}")
             page.fill("#item-price", "12.5")
             page.click("#add")

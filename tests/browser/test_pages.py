@@ -56,7 +56,10 @@ def log_in(page, app: AppClient, name: str) -> None:
     page.fill("#username", name)
     page.fill("#password", PASSWORD)
     page.click("#login")
-    page.wait_for_function("document.querySelector('#output').textContent.includes('→ 200')")
+    # The login lists the items when it succeeds: wait for that answer too, so that no request
+    # of the login is still in flight when the test clicks next (seen on a loaded machine).
+    page.wait_for_function("document.querySelector('#output').textContent"
+                           ".startsWith('GET /items → 200')")
 
 
 def click(page, button: str) -> str:

@@ -54,10 +54,11 @@ def test_ci_runs_every_suite_when_all_pass(tmp_path: Path):
     status, made = run_ci(tmp_path, "run", 0)
     assert status == 0
     assert [call.split()[0] for call in made] == ["test", "test-postgres", "test-upstream",
-                                                  "fuzz", "test-pythons", "mutants"]
+                                                  "fuzz", "clients", "test-pythons",
+                                                  "mutants"]
     # test-pythons adds the supported interpreters other than the default one make test ran
     supported = {"3.11", "3.12", "3.13"}
-    assert set(made[4].split("=", 1)[1].split()) == supported - {DEFAULT_PYTHON}
+    assert set(made[5].split("=", 1)[1].split()) == supported - {DEFAULT_PYTHON}
 
 
 @pytest.mark.parametrize(("make_exit", "green"), [(1, False), (0, True)])
