@@ -7,10 +7,11 @@ which deletes everything the run created, so that it runs again on the same stor
 
     python -m sidebyside.walkthrough --write   # (re)generate clients/v1 and clients/v2
     python -m sidebyside.walkthrough --check   # exit 1 when a committed file is out of date
-    python -m sidebyside.walkthrough --run     # newman and bru against both apps, twice
+    python -m sidebyside.walkthrough --run     # newman, bru, httpyac against both, twice
 
 Per app (`clients/<app>/`): a Postman collection v2.1 and its environment (Insomnia and
-Bruno import both), and a Bruno collection (`bruno/`, one `.bru` file per request). The two
+Bruno import both), a Bruno collection (`bruno/`, one `.bru` file per request), and a `.http`
+file in httpyac's dialect (`walkthrough.http`). The two
 apps' folders differ only in the base URL, the login path, the header scheme, the app's name
 and the v2-only steps (tests/clients/test_generated.py).
 """
@@ -351,6 +352,61 @@ def bruno_files(app: App) -> dict[str, str]:
     return files
 
 
+# --- The .http file (httpyac; its request syntax is VS Code REST Client's and JetBrains'):
+# a script block draws the names, `??` lines assert, a response script chains the tokens.
+
+
+HTTP_CHECKS = {
+    "eq": "?? js response.parsedBody.{path} == {value}",
+    "eq_var": "?? js response.parsedBody.{path} == {{{{{value}}}}}",
+    "string": "?? js response.parsedBody.{path} isString",
+    "has_var": "?? js response.parsedBody.{path} includes {{{{{value}}}}}",
+    "has_name_var": "?? js response.parsedBody.{path}.map(i => i.name) includes {{{{{value}}}}}",
+}
+
+
+def http_file(app: App) -> str:
+    lines = [f"# Walkthrough {app.title}. Generated from sidebyside/walkthrough.py: edit it",
+             "# there, then python -m sidebyside.walkthrough --write. For httpyac (its CLI, or",
+             "# its VS Code / JetBrains extension): `httpyac send walkthrough.http --all`; add",
+             "# --var admin_username=NAME --var admin_password=... for the admin's clean-up.",
+             f"@login_path = {app.login_path}", f"@scheme = {app.scheme}", "", "{{",
+             "  // The app's address; --var base_url=... wins (a file variable would not).",
+             f'  exports.base_url = typeof base_url === "undefined" ? {js(app.base_url)} '
+             ": base_url;",
+             "  // This run's names: fresh each run, so that it runs again on the same store.",
+             "  const suffix = Math.random().toString(36).slice(2, 10);",
+             *[f"  exports.{var} = {js(prefix)} + suffix;" for var, prefix in NAMES.items()],
+             "}}", ""]
+    for step in steps_of(app):
+        lines += http_step(step, app)
+    return "\n".join(lines)
+
+
+def http_step(step: Step, app: App) -> list[str]:
+    """One request of the .http file, its assertions and what it keeps for the next ones."""
+    lines = [f"### {step.title}"]
+    if step.admin:
+        lines += ["{{", "  // Without an admin (--var admin_username=...), skipped.",
+                  '  if (typeof admin_username === "undefined" || !admin_username) {',
+                  "    exports.$cancel = true;", "  }", "}}"]
+    lines.append(f"{step.method} {{{{base_url}}}}{step.path}")
+    if step.token:
+        lines.append(f"Authorization: {{{{scheme}}}} {{{{{step.token}}}}}")
+    if step.body is not None:
+        lines += ["Content-Type: application/json", "", json.dumps(step.body)]
+    lines += ["", f"?? status == {step.status}"]
+    if step.error:
+        lines.append(f"?? js response.parsedBody.error == {step.error}")
+    lines += [HTTP_CHECKS[c.kind].format(path=c.path, value=c.value) for c in step.checks]
+    saves = saves_of(step, app)
+    if saves:
+        lines += ["{{", *[f"  exports.{var} = response.parsedBody.{key};"
+                          for var, key in saves], "}}"]
+    lines.append("")
+    return lines
+
+
 def generated() -> dict[str, str]:
     """Every generated file, by its path under clients/."""
     files = {}
@@ -361,6 +417,7 @@ def generated() -> dict[str, str]:
             postman_environment(app), indent=2, ensure_ascii=False) + "\n"
         for path, text in bruno_files(app).items():
             files[f"{app.name}/bruno/{path}"] = text
+        files[f"{app.name}/walkthrough.http"] = http_file(app)
     return files
 
 
@@ -431,6 +488,11 @@ def client_commands(app: str, base_url: str, admin: tuple[str, str], out: Path, 
                   "--env-var", f"admin_password={password}",
                   "--bail", "--reporter-junit", str(out / f"bru-{app}-{round_}.xml")], \
         folder / "bruno"
+    # httpyac prints its JUnit report: run() keeps its output in the file named last.
+    yield "httpyac", [str(NODE_BIN / "httpyac"), "send", "walkthrough.http", "--all", "--bail",
+                      "--junit", "--var", f"base_url={base_url}",
+                      "--var", f"admin_username={user}", "--var", f"admin_password={password}",
+                      str(out / f"httpyac-{app}-{round_}.xml")], folder
 
 
 def leftovers(db_url: str, admin: str) -> list[str]:
@@ -465,11 +527,16 @@ def run(rounds: int = 2, workdir: Path | None = None, root: Path = CLIENTS,
                 for tool, argv, cwd in client_commands(app, server.base_url, admin,
                                                        workdir, round_, root):
                     started = time.monotonic()
+                    report = Path(argv[-1])
+                    if tool == "httpyac":
+                        argv = argv[:-1]
                     done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True,
                                           timeout=120, env={**os.environ, "NO_COLOR": "1"})
+                    if tool == "httpyac":
+                        report.write_text(done.stdout)
                     results.append(RunResult(
                         tool, app, round_, done.returncode, time.monotonic() - started,
-                        done.stdout + done.stderr, Path(argv[-1])))
+                        done.stdout + done.stderr, report))
                     left = leftovers(db_url, admin[0])
                     if left:
                         results[-1].returncode = results[-1].returncode or 99
@@ -511,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             print(f"clients/: {len(generated())} files up to date")
             return 0
-    missing = [tool for tool in ("newman", "bru") if not (NODE_BIN / tool).exists()]
+    missing = [tool for tool in ("newman", "bru", "httpyac") if not (NODE_BIN / tool).exists()]
     if missing:
         print(f"{', '.join(missing)} not installed: npm ci (make clients does)")
         return 2
@@ -524,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
               f"junit: {cases} cases, {failures} failures, {errors} errors")
         if r.returncode:
             print(r.output)
-    failed = any(r.returncode for r in results) or len(results) < 4 * args.rounds
+    failed = any(r.returncode for r in results) or len(results) < 6 * args.rounds
     print(f"{'FAILED' if failed else 'passed'}: {len(results)} runs in "
           f"{time.monotonic() - started:.1f} s")
     return 1 if failed else 0
