@@ -2,6 +2,8 @@
 SQLite is set up so that two app processes can share one file."""
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -39,8 +41,18 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
-        # WAL: readers never block the writer, so two app processes can share one file.
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL: readers never block the writer, so two app processes can share one file. It
+        # stays in the file: set once (starters racing on a new file: one sets it, the others
+        # may find it locked for that moment, and look again).
+        for attempt in range(50):
+            try:
+                if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    cursor.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.05)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

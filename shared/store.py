@@ -3,9 +3,11 @@ items.py, revocation.py, throttling.py), plus what the whole store needs: the sc
 lifecycle. Returns plain records (records.py), never ORM objects."""
 
 import os
+import time
 from datetime import timedelta
 
 from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -55,16 +57,31 @@ class Store(UserStore, ItemStore, RevocationStore, LegacyUseStore):
         the server down). SQLite: CREATE ... IF NOT EXISTS, which cannot collide (create_all's
         check-then-create lost to another starter once per table: 3 retries ran out at 6
         tables)."""
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.begin() as conn:
                 conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK)))
                 Base.metadata.create_all(conn)
-            else:
-                for table in Base.metadata.sorted_tables:
-                    conn.execute(CreateTable(table, if_not_exists=True))
-                    for index in table.indexes:
-                        conn.execute(CreateIndex(index, if_not_exists=True))
+        else:
+            self._create_sqlite_schema()
         self._refuse_an_older_schema()
+
+    def _create_sqlite_schema(self, attempts: int = 20) -> None:
+        """Each statement reads the schema, then writes: when another starter committed in
+        between, SQLite refuses the upgrade at once ("database is locked", no busy wait, to
+        avoid a deadlock). IF NOT EXISTS makes a retry harmless (8 starters on a loaded
+        machine hit it once in test-pythons)."""
+        for attempt in range(attempts):
+            try:
+                with self.engine.begin() as conn:
+                    for table in Base.metadata.sorted_tables:
+                        conn.execute(CreateTable(table, if_not_exists=True))
+                        for index in table.indexes:
+                            conn.execute(CreateIndex(index, if_not_exists=True))
+                return
+            except OperationalError as e:
+                if "locked" not in str(e) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
 
     def _refuse_an_older_schema(self) -> None:
         """create_all() adds missing tables, never missing columns: a store made by an older
