@@ -50,8 +50,10 @@ class WorkerLink:
         return Reply(response.status, json.loads(response.read() or b"{}"))
 
 
-def link_every_worker(server: AppServer, workers: int, rounds: int = 20) -> dict[int, WorkerLink]:
-    """A keep-alive connection to each worker of a gunicorn server (ACCESS_LOG on)."""
+def link_every_worker(server: AppServer, workers: int, rounds: int = 80) -> dict[int, WorkerLink]:
+    """A keep-alive connection to each worker of a gunicorn server (ACCESS_LOG on). On a
+    loaded machine one worker may win every accept of a burst: the rounds go on (a pause
+    between them lets the others wake), and stop as soon as every worker is reached."""
     assert isinstance(server, GunicornServer)
     links: dict[int, WorkerLink] = {}
     for _ in range(rounds):
@@ -79,6 +81,7 @@ def link_every_worker(server: AppServer, workers: int, rounds: int = 20) -> dict
                 connection.close()
         if len(links) == workers:
             return links
+        time.sleep(0.2)
     raise AssertionError(f"reached {len(links)} of {workers} workers")
 
 
