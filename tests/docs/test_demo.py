@@ -18,7 +18,7 @@ import pytest
 
 from sidebyside.demo import STORY
 from sidebyside.scenarios import CHAPTERS
-from sidebyside.servers import REPO
+from sidebyside.servers import REPO, venv_python
 from tests.docs.test_requests_http import EXPECTED, FILES, shell_lines
 
 DEMO = [sys.executable, "-m", "sidebyside.demo"]
@@ -299,8 +299,12 @@ def test_serve_keeps_both_apps_on_fixed_ports_until_a_signal_then_cleans_up():
         assert os.path.exists(store)
         for run in ("first", "again"):
             for name in FILES:
-                done = subprocess.run(  # the file's own lines, ports and all, unchanged
-                    ["bash", "-euo", "pipefail", "-c", "\n".join(shell_lines(name))],
+                # The file's own lines, ports and all, unchanged but for PY: the environment
+                # beside this interpreter (make test-pythons has .venv-py3.X-v1, not .venv-v1).
+                lines = shell_lines(name)
+                lines[0] = re.sub(r"PY=\S+", f"PY={venv_python(name[:2])}", lines[0])
+                done = subprocess.run(
+                    ["bash", "-euo", "pipefail", "-c", "\n".join(lines)],
                     cwd=REPO, env={**os.environ, "DATABASE_URL": url.group(1)},
                     capture_output=True, text=True, timeout=60)
                 assert done.returncode == 0, (name, run, done.stdout + done.stderr)
