@@ -8,8 +8,6 @@ answer; an UNEXPECTED answer makes the exit status 1. The verifiers' cache windo
 here (KEYRING_PUBLISH_SECONDS), 330 s with PyJWKClient's defaults.
 """
 
-import base64
-import json
 import os
 import secrets
 import subprocess
@@ -20,10 +18,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from shared.keyring import KeyringFile
 from sidebyside.clients import AppClient, Exchange, client_for
 from sidebyside.databases import fresh_store_url
 from sidebyside.scenarios import PASSWORD
 from sidebyside.servers import REPO, AppServer, free_port, server_env
+from sidebyside.tokens import decode_unverified
 
 # Long enough that the refused promote right after `add` is refused on a loaded machine.
 WINDOW = 15
@@ -65,11 +65,8 @@ class Story:
         return done.returncode, done.stdout
 
     def kid(self, state: str) -> str:
-        listing = subprocess.run([sys.executable, "-m", "shared", "keys", "list"], cwd=REPO,
-                                 capture_output=True, text=True, timeout=60,
-                                 env={**os.environ, "JWT_KEYRING": str(self.keyring)}).stdout
-        return next(line.split()[0] for line in listing.splitlines()[1:]
-                    if line.split()[2:3] == [state])
+        """The id of the key in that state, read from the keyring the commands wrote."""
+        return next(k.kid for k in KeyringFile(self.keyring).ring().keys if k.state == state)
 
     def start(self, name: str, argv_module: str, env: dict) -> AppServer:
         if name in self.servers:
@@ -108,7 +105,7 @@ class Module(AppServer):
 
 
 def kid_of(token: str) -> str:
-    return json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "==")).get("kid", "none")
+    return decode_unverified(token)[0].get("kid", "none")
 
 
 def answer(exchange: Exchange) -> str:
